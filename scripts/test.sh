@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# One command that installs everything the tests need on Debian 12 and runs
+# every test: system packages (libav -dev, ffmpeg CLI for checks), the npm
+# ali-oss client used by the Node SDK test, then go vet and go test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-deps.sh
+if [ -f tests/node/package.json ]; then
+  (cd tests/node && npm ci --no-audit --no-fund --loglevel=error)
+fi
+go vet ./...
+go test -count=1 -timeout 40m "$@" ./...
