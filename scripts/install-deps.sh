@@ -1,17 +1,29 @@
 #!/usr/bin/env bash
 # Installs the system packages ossemu needs on Debian 12: the libav (FFmpeg 5.1)
-# development libraries that go-astiav links against, pkg-config for cgo, and
-# the ffmpeg/ffprobe CLIs used only by tests, benchmarks and testdata scripts.
+# development libraries that go-astiav links against, pkg-config and gcc for
+# cgo, the ffmpeg/ffprobe CLIs (used only by tests, benchmarks and the
+# testdata script), Node.js/npm for the ali-oss SDK test, and a Go toolchain
+# when none is installed (Debian 12's own Go is too old, so Go 1.23 comes from
+# bookworm-backports and fetches the go.mod toolchain through the module proxy).
 set -euo pipefail
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO="sudo"
 pkgs=(pkg-config gcc ffmpeg libavcodec-dev libavformat-dev libavfilter-dev
-      libavutil-dev libswscale-dev libswresample-dev libavdevice-dev)
+      libavutil-dev libswscale-dev libswresample-dev libavdevice-dev ca-certificates)
+command -v node >/dev/null 2>&1 || pkgs+=(nodejs)
+command -v npm >/dev/null 2>&1 || pkgs+=(npm)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if [ ${#missing[@]} -gt 0 ]; then
-  SUDO=""
-  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -q
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+# shellcheck source=scripts/env.sh
+. "$(dirname "$0")/env.sh"
+if ! command -v go >/dev/null 2>&1; then
+  echo "deb http://deb.debian.org/debian bookworm-backports main" | $SUDO tee /etc/apt/sources.list.d/ossemu-backports.list >/dev/null
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends golang-1.23-go
 fi

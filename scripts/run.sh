@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
+. scripts/env.sh
 mkdir -p bin
 go build -o bin/emulator ./cmd/emulator
 exec ./bin/emulator "$@"
