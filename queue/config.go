@@ -1,0 +1,125 @@
+package queue
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime"
+	"time"
+
+	"github.com/ossemu/ossemu/parser"
+	"github.com/ossemu/ossemu/storage"
+)
+
+// Processors maps an action name (parser.ActionConcat, parser.ActionSprite)
+// to the processor that runs it.
+type Processors map[string]Processor
+
+// Action returns the action name of a parsed pipeline.
+func Action(p *parser.Pipeline) string {
+	switch {
+	case p == nil:
+		return ""
+	case p.Concat != nil:
+		return parser.ActionConcat
+	case p.Sprite != nil:
+		return parser.ActionSprite
+	}
+	return ""
+}
+
+// Config configures the worker pool.
+type Config struct {
+	// Workers is how many tasks run at once (--workers). Default
+	// max(1, NumCPU/2): video encoding is CPU-bound and each task already
+	// uses several codec threads, so more workers than half the cores only
+	// adds contention and latency per task.
+	Workers int
+	// TaskThreads is each task's codec thread budget (--task-threads).
+	// Default max(1, NumCPU/Workers), so Workers × TaskThreads ≈ NumCPU.
+	TaskThreads int
+	// MaxAttempts bounds how many times a task is run (transient failures
+	// and crash re-runs both count) before it fails for good. Default 5.
+	MaxAttempts int
+	// BackoffBase and BackoffMax shape the delay before retry n (1-based):
+	// min(BackoffBase × 2^(n-1), BackoffMax). Defaults 2s and 1m.
+	BackoffBase, BackoffMax time.Duration
+	// LeaseTimeout is how long a run owns its task without a heartbeat;
+	// heartbeats come every LeaseTimeout/3. Default 30s.
+	LeaseTimeout time.Duration
+	// ProgressInterval throttles progress writes. Default 1s.
+	ProgressInterval time.Duration
+	// ShutdownGrace is how long running tasks may finish after shutdown
+	// starts (--shutdown-grace); then they are stopped and re-queued.
+	// Default 30s.
+	ShutdownGrace time.Duration
+	// PollInterval is how often an idle pool looks for tasks whose backoff
+	// ended (new submissions wake it at once). Default 500ms.
+	PollInterval time.Duration
+	// WorkRoot holds each run's private WorkDir; wiped at start.
+	WorkRoot string
+
+	Storage    storage.Backend
+	Processors Processors
+	// Parse turns a stored process string into a pipeline; nil means
+	// parser.Parse.
+	Parse func(process string) (*parser.Pipeline, error)
+	// OnFinish runs in the transaction that finishes a task (notifications).
+	OnFinish FinishHook
+	Logger   *slog.Logger
+}
+
+// DefaultConfig returns the defaults for this machine.
+func DefaultConfig() Config {
+	workers := max(1, runtime.NumCPU()/2)
+	return Config{
+		Workers:          workers,
+		TaskThreads:      max(1, runtime.NumCPU()/workers),
+		MaxAttempts:      5,
+		BackoffBase:      2 * time.Second,
+		BackoffMax:       time.Minute,
+		LeaseTimeout:     30 * time.Second,
+		ProgressInterval: time.Second,
+		ShutdownGrace:    30 * time.Second,
+		PollInterval:     500 * time.Millisecond,
+	}
+}
+
+// Validate checks the configuration.
+func (c Config) Validate() error {
+	var errs []error
+	if c.Workers < 1 {
+		errs = append(errs, fmt.Errorf("queue: workers must be at least 1, got %d", c.Workers))
+	}
+	if c.TaskThreads < 1 {
+		errs = append(errs, fmt.Errorf("queue: task threads must be at least 1, got %d", c.TaskThreads))
+	}
+	if c.MaxAttempts < 1 {
+		errs = append(errs, fmt.Errorf("queue: max attempts must be at least 1, got %d", c.MaxAttempts))
+	}
+	if c.BackoffBase <= 0 || c.BackoffMax < c.BackoffBase {
+		errs = append(errs, errors.New("queue: backoff must be positive with max ≥ base"))
+	}
+	if c.LeaseTimeout < 3*time.Millisecond || c.ProgressInterval <= 0 || c.PollInterval <= 0 {
+		errs = append(errs, errors.New("queue: lease, progress and poll intervals must be positive"))
+	}
+	if c.ShutdownGrace < 0 {
+		errs = append(errs, errors.New("queue: shutdown grace must not be negative"))
+	}
+	if c.WorkRoot == "" {
+		errs = append(errs, errors.New("queue: work root is required"))
+	}
+	if c.Storage == nil {
+		errs = append(errs, errors.New("queue: storage is required"))
+	}
+	return errors.Join(errs...)
+}
+
+// backoff is the delay before retrying after run n (1-based) failed.
+func (c Config) backoff(n int) time.Duration {
+	d := c.BackoffBase
+	for i := 1; i < n && d < c.BackoffMax; i++ {
+		d *= 2
+	}
+	return min(d, c.BackoffMax)
+}

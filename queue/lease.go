@@ -1,0 +1,159 @@
+package queue
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// FinishHook runs inside the transaction that moves a task to Succeeded or
+// Failed, after the task row is updated, so whatever it writes (the
+// notifier's outbox row) commits atomically with the final state: there is
+// never a finished task without its notification, nor a notification for a
+// task that is not finished. t holds the final state. Returning an error
+// rolls the whole transaction back; the run is then retried like a
+// transient failure.
+type FinishHook func(ctx context.Context, tx *sql.Tx, t *Task) error
+
+// errLeaseLost means the run no longer owns its task (the lease expired and
+// the task was handed to another run); the run's outcome is dropped.
+var errLeaseLost = errors.New("queue: lease lost")
+
+// claim takes the oldest ready queued task, marks it running under a lease
+// owned by token and returns it; nil when nothing is ready.
+func (q *Queue) claim(ctx context.Context, token string, lease time.Duration) (*Task, error) {
+	now := q.now()
+	row := q.w.QueryRowContext(ctx, `UPDATE tasks SET state = 'running', attempts = attempts + 1,
+		lease_owner = ?, lease_until = ?, progress = 0,
+		started_at = CASE WHEN started_at = 0 THEN ? ELSE started_at END
+		WHERE seq = (SELECT seq FROM tasks WHERE state = 'queued' AND next_run_at <= ? ORDER BY seq LIMIT 1)
+		RETURNING `+taskColumns, token, ms(now.Add(lease)), ms(now), ms(now))
+	t, _, err := scanTask(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("queue: claim: %w", err)
+	}
+	return t, nil
+}
+
+// heartbeat extends the lease and records progress; errLeaseLost when the
+// task is no longer this run's.
+func (q *Queue) heartbeat(ctx context.Context, id, token string, progress int, lease time.Duration) error {
+	res, err := q.w.ExecContext(ctx, `UPDATE tasks SET lease_until = ?, progress = ?
+		WHERE id = ? AND state = 'running' AND lease_owner = ?`,
+		ms(q.now().Add(lease)), progress, id, token)
+	return leaseResult(res, err)
+}
+
+func leaseResult(res sql.Result, err error) error {
+	if err != nil {
+		return fmt.Errorf("queue: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("queue: %w", err)
+	}
+	if n == 0 {
+		return errLeaseLost
+	}
+	return nil
+}
+
+// finish moves a running task to its final state t.State (Succeeded or
+// Failed) with t's targets, code and message, and runs hook in the same
+// transaction. token must still own the lease ("" skips that check, for
+// orphan recovery where no run owns the task).
+func (q *Queue) finish(ctx context.Context, t *Task, token string, hook FinishHook) error {
+	tgt, err := json.Marshal(t.Targets)
+	if err != nil {
+		return fmt.Errorf("queue: %w", err)
+	}
+	if t.Targets == nil {
+		tgt = []byte("[]")
+	}
+	t.FinishedAt = q.now().UTC().Truncate(time.Millisecond)
+	if t.State == Succeeded {
+		t.Progress = 100
+	}
+	tx, err := q.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("queue: begin: %w", err)
+	}
+	defer tx.Rollback() //nolint:errcheck // no-op after Commit
+	res, err := tx.ExecContext(ctx, `UPDATE tasks SET state = ?, targets = ?, code = ?, message = ?,
+		progress = ?, finished_at = ?, lease_owner = '', lease_until = 0
+		WHERE id = ? AND state = 'running' AND (? = '' OR lease_owner = ?)`,
+		string(t.State), string(tgt), t.Code, t.Message, t.Progress, ms(t.FinishedAt),
+		t.ID, token, token)
+	if err := leaseResult(res, err); err != nil {
+		return err
+	}
+	t.LeaseUntil = time.Time{}
+	if hook != nil {
+		if err := hook(ctx, tx, t); err != nil {
+			return fmt.Errorf("queue: finish hook for %s: %w", t.ID, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("queue: commit: %w", err)
+	}
+	return nil
+}
+
+// retry puts a running task back in the queue to run again at next, keeping
+// the last error visible in code and message.
+func (q *Queue) retry(ctx context.Context, id, token string, next time.Time, code, msg string) error {
+	res, err := q.w.ExecContext(ctx, `UPDATE tasks SET state = 'queued', next_run_at = ?,
+		lease_owner = '', lease_until = 0, progress = 0, code = ?, message = ?
+		WHERE id = ? AND state = 'running' AND lease_owner = ?`, ms(next), code, msg, id, token)
+	return leaseResult(res, err)
+}
+
+// release puts a task interrupted by shutdown back in the queue without
+// counting the run as an attempt: it did not fail, it was stopped.
+func (q *Queue) release(ctx context.Context, id, token string) error {
+	res, err := q.w.ExecContext(ctx, `UPDATE tasks SET state = 'queued', next_run_at = 0,
+		attempts = MAX(attempts - 1, 0), lease_owner = '', lease_until = 0, progress = 0
+		WHERE id = ? AND state = 'running' AND lease_owner = ?`, id, token)
+	return leaseResult(res, err)
+}
+
+// orphans returns running tasks whose lease is dead: every running task when
+// all is set (at start, the previous owner process is gone: Open holds the
+// data directory's lock), else those whose lease expired before now.
+func (q *Queue) orphans(ctx context.Context, all bool) ([]*Task, error) {
+	query := `SELECT ` + taskColumns + ` FROM tasks WHERE state = 'running'`
+	var args []any
+	if !all {
+		query += ` AND lease_until < ?`
+		args = append(args, ms(q.now()))
+	}
+	rows, err := q.w.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("queue: orphans: %w", err)
+	}
+	defer rows.Close()
+	var out []*Task
+	for rows.Next() {
+		t, _, err := scanTask(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// requeueOrphan puts an orphaned running task back in the queue if it is
+// still running with the lease it had when it was found.
+func (q *Queue) requeueOrphan(ctx context.Context, t *Task) error {
+	res, err := q.w.ExecContext(ctx, `UPDATE tasks SET state = 'queued', next_run_at = 0,
+		lease_owner = '', lease_until = 0, progress = 0
+		WHERE id = ? AND state = 'running' AND lease_until = ?`, t.ID, ms(t.LeaseUntil))
+	return leaseResult(res, err)
+}

@@ -1,0 +1,143 @@
+package queue
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/ossemu/ossemu/osserr"
+	"github.com/ossemu/ossemu/parser"
+)
+
+// Pool runs queued tasks on a fixed number of workers.
+type Pool struct {
+	q     *Queue
+	cfg   Config
+	log   *slog.Logger
+	parse func(string) (*parser.Pipeline, error)
+}
+
+// NewPool validates cfg and returns a pool over q. Nothing runs until Run.
+func NewPool(q *Queue, cfg Config) (*Pool, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	p := &Pool{q: q, cfg: cfg, log: cfg.Logger, parse: cfg.Parse}
+	if p.log == nil {
+		p.log = slog.Default()
+	}
+	if p.parse == nil {
+		p.parse = parser.Parse
+	}
+	return p, nil
+}
+
+// Run starts the workers and blocks until ctx is cancelled. Shutdown: no new
+// task is claimed; running tasks get Config.ShutdownGrace to finish; those
+// still running then are stopped and re-queued (without counting the run as
+// an attempt) for the next start. Outputs are published only after a
+// processor returns, and publishing is not interrupted by shutdown, so a
+// stopped task leaves nothing visible behind.
+func (p *Pool) Run(ctx context.Context) error {
+	if err := p.start(ctx); err != nil {
+		return err
+	}
+	runCtx, stopRuns := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopRuns()
+	var wg sync.WaitGroup
+	slots := make(chan struct{}, p.cfg.Workers)
+	reapEvery := p.cfg.LeaseTimeout / 3
+	lastReap := time.Now()
+	idle := time.NewTimer(0)
+	defer idle.Stop()
+loop:
+	for {
+		select {
+		case slots <- struct{}{}:
+		case <-ctx.Done():
+			break loop
+		}
+		if time.Since(lastReap) >= reapEvery {
+			p.reap(runCtx, false)
+			lastReap = time.Now()
+		}
+		token := uuid.NewString()
+		t, err := p.q.claim(runCtx, token, p.cfg.LeaseTimeout)
+		if err != nil {
+			p.log.Error("queue: claiming a task", "err", err)
+		}
+		if t == nil {
+			<-slots
+			idle.Reset(min(p.cfg.PollInterval, reapEvery))
+			select {
+			case <-p.q.wake:
+			case <-idle.C:
+			case <-ctx.Done():
+				break loop
+			}
+			continue
+		}
+		wg.Go(func() {
+			defer func() { <-slots }()
+			p.run(ctx, runCtx, t, token)
+		})
+	}
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	grace := time.NewTimer(p.cfg.ShutdownGrace)
+	defer grace.Stop()
+	select {
+	case <-done:
+	case <-grace.C:
+		p.log.Warn("queue: shutdown grace ended; stopping running tasks and re-queueing them")
+		stopRuns()
+		<-done
+	}
+	return nil
+}
+
+// start prepares a fresh scratch root and recovers tasks left running by a
+// previous process.
+func (p *Pool) start(ctx context.Context) error {
+	if err := os.RemoveAll(p.cfg.WorkRoot); err != nil {
+		return fmt.Errorf("queue: clearing work root: %w", err)
+	}
+	if err := os.MkdirAll(p.cfg.WorkRoot, 0o755); err != nil {
+		return fmt.Errorf("queue: %w", err)
+	}
+	return p.reap(ctx, true)
+}
+
+// reap re-queues running tasks whose lease is dead (all of them at start),
+// or fails them when they have used up their attempts: a task that kills
+// the process every time it runs must not crash-loop the emulator forever.
+func (p *Pool) reap(ctx context.Context, atStart bool) error {
+	ts, err := p.q.orphans(ctx, atStart)
+	if err != nil {
+		p.log.Error("queue: looking for orphaned tasks", "err", err)
+		return err
+	}
+	for _, t := range ts {
+		if t.Attempts >= p.cfg.MaxAttempts {
+			t.State, t.Code = Failed, osserr.InternalError.Name
+			t.Message = fmt.Sprintf("the task was interrupted %d times while running; giving up", t.Attempts)
+			err = p.q.finish(ctx, t, "", p.cfg.OnFinish)
+		} else {
+			err = p.q.requeueOrphan(ctx, t)
+		}
+		if err != nil {
+			p.log.Error("queue: recovering orphaned task", "task", t.ID, "err", err)
+			continue
+		}
+		p.log.Info("queue: recovered orphaned task", "task", t.ID, "attempts", t.Attempts, "state", t.State)
+	}
+	if len(ts) > 0 {
+		p.q.poke()
+	}
+	return nil
+}

@@ -1,0 +1,165 @@
+package queue
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"sync/atomic"
+	"time"
+
+	"github.com/ossemu/ossemu/osserr"
+)
+
+// run executes one claimed task and records its outcome. ctx is the pool's
+// (cancelled at shutdown); runCtx is cancelled when the grace period ends.
+func (p *Pool) run(ctx, runCtx context.Context, t *Task, token string) {
+	log := p.log.With("task", t.ID, "attempt", t.Attempts)
+	// leaseCtx ends only when the run loses its task; jobCtx also ends when
+	// the grace period runs out. Publishing uses leaseCtx so shutdown never
+	// interrupts it half-way through a task's outputs.
+	leaseCtx, loseLease := context.WithCancel(context.WithoutCancel(runCtx))
+	defer loseLease()
+	jobCtx, stopJob := context.WithCancel(leaseCtx)
+	defer stopJob()
+	defer context.AfterFunc(runCtx, stopJob)()
+
+	var progress atomic.Int32
+	hbDone := make(chan struct{})
+	hbStop := make(chan struct{})
+	go func() {
+		defer close(hbDone)
+		p.heartbeat(leaseCtx, t, token, &progress, hbStop, loseLease)
+	}()
+	stopHeartbeat := func() { close(hbStop); <-hbDone }
+
+	targets, err := p.execute(jobCtx, leaseCtx, t, func(pct int) {
+		progress.Store(int32(min(max(pct, 0), 100)))
+	})
+	stopHeartbeat()
+	if leaseCtx.Err() != nil {
+		log.Warn("queue: lost the task's lease; dropping this run's outcome")
+		return
+	}
+	fctx := context.WithoutCancel(runCtx)
+	switch {
+	case err == nil:
+		t.State, t.Targets, t.Code, t.Message = Succeeded, targets, "", ""
+		err = p.q.finish(fctx, t, token, p.cfg.OnFinish)
+		if err == nil {
+			log.Info("queue: task succeeded", "targets", len(targets))
+			return
+		}
+		log.Error("queue: recording success", "err", err)
+		// The outputs are published; a re-run overwrites them.
+		err = Transient(err)
+	case runCtx.Err() != nil:
+		if rerr := p.q.release(fctx, t.ID, token); rerr != nil {
+			log.Error("queue: re-queueing a stopped task", "err", rerr)
+		}
+		log.Info("queue: task stopped by shutdown; re-queued")
+		return
+	}
+	code, msg := describe(err)
+	if IsTransient(err) && t.Attempts < p.cfg.MaxAttempts {
+		next := time.Now().Add(p.cfg.backoff(t.Attempts))
+		if rerr := p.q.retry(fctx, t.ID, token, next, code, msg); rerr != nil {
+			log.Error("queue: scheduling a retry", "err", rerr)
+		}
+		log.Warn("queue: transient failure; will retry", "err", err, "at", next)
+		return
+	}
+	t.State, t.Targets, t.Code, t.Message = Failed, nil, code, msg
+	if ferr := p.q.finish(fctx, t, token, p.cfg.OnFinish); ferr != nil {
+		log.Error("queue: recording failure", "err", ferr)
+		if rerr := p.q.retry(fctx, t.ID, token, time.Now().Add(p.cfg.backoff(t.Attempts)), code, msg); rerr != nil {
+			log.Error("queue: scheduling a retry", "err", rerr)
+		}
+		return
+	}
+	log.Info("queue: task failed", "code", code, "message", msg)
+}
+
+// describe turns a run error into the task's Code and Message.
+func describe(err error) (string, string) {
+	if e, ok := osserr.As(err); ok {
+		return e.Code.Name, e.Message
+	}
+	return osserr.InternalError.Name, err.Error()
+}
+
+// heartbeat extends the lease and writes throttled progress until stop is
+// closed. Losing the lease cancels the run through lose.
+func (p *Pool) heartbeat(ctx context.Context, t *Task, token string, progress *atomic.Int32,
+	stop <-chan struct{}, lose context.CancelFunc) {
+	tick := time.NewTicker(min(p.cfg.ProgressInterval, p.cfg.LeaseTimeout/3))
+	defer tick.Stop()
+	written, lastBeat := int32(0), time.Now()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		cur := progress.Load()
+		if cur == written && time.Since(lastBeat) < p.cfg.LeaseTimeout/3 {
+			continue
+		}
+		err := p.q.heartbeat(ctx, t.ID, token, int(cur), p.cfg.LeaseTimeout)
+		switch {
+		case errors.Is(err, errLeaseLost):
+			lose()
+			return
+		case err != nil:
+			p.log.Warn("queue: heartbeat", "task", t.ID, "err", err)
+		default:
+			written, lastBeat = cur, time.Now()
+		}
+	}
+}
+
+// execute parses the task, runs its processor in a fresh work directory and
+// publishes the outputs. Processor panics become permanent InternalErrors.
+func (p *Pool) execute(jobCtx, leaseCtx context.Context, t *Task, progress func(int)) ([]Ref, error) {
+	pl, err := p.parse(t.Process)
+	if err != nil {
+		return nil, err
+	}
+	proc := p.cfg.Processors[Action(pl)]
+	if proc == nil {
+		return nil, osserr.New(osserr.NotImplemented, "no processor for %q is configured", Action(pl))
+	}
+	dir := filepath.Join(p.cfg.WorkRoot, fmt.Sprintf("%s-%d", t.ID, t.Attempts))
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, Transient(fmt.Errorf("queue: creating work dir: %w", err))
+	}
+	defer os.RemoveAll(dir)
+	job := &Job{
+		TaskID: t.ID, Bucket: t.Bucket, Object: t.Object, Pipeline: pl, Storage: p.cfg.Storage,
+		WorkDir: dir, Threads: p.cfg.TaskThreads, CreatedAt: t.CreatedAt, Progress: progress,
+	}
+	res, err := p.safeProcess(jobCtx, proc, job)
+	if err != nil {
+		return nil, err
+	}
+	if err := jobCtx.Err(); err != nil {
+		return nil, err // stopped: a result produced while stopping is not trusted
+	}
+	return p.publish(leaseCtx, t, dir, res)
+}
+
+// safeProcess runs the processor, turning a panic into a permanent failure
+// so one bad input cannot take the worker (or the emulator) down.
+func (p *Pool) safeProcess(ctx context.Context, proc Processor, job *Job) (res *Result, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = osserr.New(osserr.InternalError, "the processor crashed: %v", r)
+			p.log.Error("queue: processor panic", "task", job.TaskID, "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+		}
+	}()
+	return proc.Process(ctx, job)
+}
