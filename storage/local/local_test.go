@@ -1,0 +1,77 @@
+package local
+
+import (
+	"context"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/ossemu/ossemu/storage"
+	"github.com/ossemu/ossemu/storage/storagetest"
+)
+
+func open(t testing.TB, dir string) *Backend {
+	b, err := Open(context.Background(), Config{Dir: dir, NoSync: true})
+	require.NoError(t, err)
+	t.Cleanup(func() { b.Close() })
+	return b
+}
+
+func TestConformance(t *testing.T) {
+	t.Parallel()
+	storagetest.Run(t, func(t *testing.T) storage.Backend { return open(t, t.TempDir()) })
+}
+
+// Every file the backend creates stays inside the data directory whatever
+// the keys, and no key becomes a file name.
+func TestFilesStayInDataDir(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	dir := filepath.Join(root, "data")
+	b := open(t, dir)
+	ctx := context.Background()
+	require.NoError(t, b.CreateBucket(ctx, "safe"))
+	for _, k := range []string{"../../outside", "a/../../../x", "/abs"} {
+		_, err := b.PutObject(ctx, "safe", k, strings.NewReader("x"), storage.PutOptions{Size: -1})
+		require.Error(t, err)
+	}
+	for _, k := range []string{"x.meta", "..a", "a/.../b", "index.db"} {
+		_, err := b.PutObject(ctx, "safe", k, strings.NewReader("x"), storage.PutOptions{Size: -1})
+		require.NoError(t, err)
+	}
+	ents, err := os.ReadDir(root)
+	require.NoError(t, err)
+	require.Len(t, ents, 1)
+	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		require.NoError(t, err)
+		require.NotContains(t, d.Name(), ".meta")
+		require.NotContains(t, d.Name(), "...")
+		return nil
+	})
+	require.NoError(t, err)
+}
+
+// State survives a reopen, and leftovers of interrupted writes are cleaned.
+func TestReopen(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	b, err := Open(context.Background(), Config{Dir: dir})
+	require.NoError(t, err)
+	ctx := context.Background()
+	require.NoError(t, b.CreateBucket(ctx, "keep"))
+	_, err = b.PutObject(ctx, "keep", "k", strings.NewReader("durable"), storage.PutOptions{Size: 7})
+	require.NoError(t, err)
+	require.NoError(t, b.Close())
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "tmp", "w-crashed"), []byte("half"), 0o644))
+
+	b2 := open(t, dir)
+	info, err := b2.StatObject(ctx, "keep", "k")
+	require.NoError(t, err)
+	require.Equal(t, int64(7), info.Size)
+	_, err = os.Stat(filepath.Join(dir, "tmp", "w-crashed"))
+	require.ErrorIs(t, err, fs.ErrNotExist)
+}
