@@ -133,9 +133,9 @@ type VideoOptions struct {
 // AudioOptions are the audio transcoding parameters.
 type AudioOptions struct {
 	Codec      AudioCodec
-	SampleRate int   // ar; 0 = align clip's
-	Channels   int   // ac; 0 = align clip's
-	Quality    int   // aq 0–100, valid when HasQuality
+	SampleRate int // ar; 0 = align clip's
+	Channels   int // ac; 0 = align clip's
+	Quality    int // aq 0–100, valid when HasQuality
 	HasQuality bool
 	Bitrate    int64 // ab in bps; 0 = unset
 	BitrateOpt Opt
