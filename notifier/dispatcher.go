@@ -1,0 +1,220 @@
+package notifier
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Delivery states. A delivery starts pending, becomes delivered on success,
+// retrying after a failure with attempts left, and dead when MaxAttempts
+// failures are used up.
+const (
+	StatePending   = "pending"
+	StateDelivered = "delivered"
+	StateRetrying  = "retrying"
+	StateDead      = "dead"
+	// StateNoSubscribers is a message's state when its topic had no
+	// subscribers when it was fanned out: recorded, delivered to nobody.
+	StateNoSubscribers = "no-subscribers"
+)
+
+// leaseSlack is added to the push timeout while a delivery is in flight, so
+// the dispatcher does not pick it up twice; Run clears leftover leases from
+// a previous process at start (one dispatcher runs per database).
+const leaseSlack = 30 * time.Second
+
+// Run is the dispatcher: it fans out new messages and delivers due ones
+// until ctx is done, then waits for in-flight pushes to stop. A push cut
+// short by shutdown is left as it was and retried on the next start, which
+// is why delivery is at least once.
+func (n *Notifier) Run(ctx context.Context) error {
+	if _, err := n.db.ExecContext(ctx,
+		`UPDATE notify_deliveries SET leased = 0, next_at = ? WHERE leased = 1`, ms(n.now())); err != nil {
+		return fmt.Errorf("notifier: clear leases: %w", err)
+	}
+	slots := make(chan struct{}, n.cfg.Workers)
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	var fast time.Duration // decaying quick re-poll after a nudge
+	for {
+		if ctx.Err() != nil {
+			return nil
+		}
+		worked := false
+		if k, err := n.fanOut(ctx); err != nil {
+			n.logErr(ctx, "fan out", err)
+		} else if k > 0 {
+			worked = true
+		}
+		due, nextAt, err := n.claim(ctx, n.cfg.Workers-len(slots))
+		if err != nil {
+			n.logErr(ctx, "claim deliveries", err)
+		}
+		for _, d := range due {
+			worked = true
+			slots <- struct{}{}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				n.deliver(ctx, d)
+				<-slots
+				n.Wake()
+			}()
+		}
+		wait := n.cfg.PollInterval
+		if nextAt > 0 && len(slots) < cap(slots) { // when all workers are busy, a finishing one wakes us
+			wait = min(wait, max(time.Until(time.UnixMilli(nextAt)), time.Millisecond))
+		}
+		if worked {
+			fast = time.Millisecond
+		}
+		if fast > 0 {
+			wait = min(wait, fast)
+			if fast *= 2; fast > n.cfg.PollInterval {
+				fast = 0
+			}
+		}
+		timer := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+		case <-n.wake:
+			fast = 5 * time.Millisecond
+		case <-timer.C:
+		}
+		timer.Stop()
+	}
+}
+
+func (n *Notifier) logErr(ctx context.Context, what string, err error) {
+	if ctx.Err() == nil {
+		n.log.ErrorContext(ctx, "notifier: "+what, "err", err)
+	}
+}
+
+// claim leases up to limit due deliveries and reports when the next
+// not-yet-due one is due (0 if none).
+func (n *Notifier) claim(ctx context.Context, limit int) ([]*delivery, int64, error) {
+	now := ms(n.now())
+	tx, err := n.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer func() { _ = tx.Rollback() }()
+	var due []*delivery
+	if limit > 0 {
+		rows, err := tx.QueryContext(ctx, `SELECT d.id, d.attempts, d.subscription, d.endpoint, d.format, m.id, m.topic, m.body, m.tag, m.published_at
+			FROM notify_deliveries d JOIN notify_messages m ON m.id = d.message_id
+			WHERE d.state IN ('pending', 'retrying') AND d.leased = 0 AND d.next_at <= ?
+			ORDER BY d.next_at, d.id LIMIT ?`, now, limit)
+		if err != nil {
+			return nil, 0, err
+		}
+		for rows.Next() {
+			d := &delivery{}
+			var f string
+			if err := rows.Scan(&d.id, &d.attempts, &d.subscription, &d.endpoint, &f, &d.messageID, &d.topic, &d.body, &d.tag, &d.published); err != nil {
+				rows.Close()
+				return nil, 0, err
+			}
+			d.format = Format(f)
+			due = append(due, d)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, 0, err
+		}
+		lease := now + (n.cfg.Timeout + leaseSlack).Milliseconds()
+		for _, d := range due {
+			if _, err := tx.ExecContext(ctx, `UPDATE notify_deliveries SET leased = 1, next_at = ? WHERE id = ?`, lease, d.id); err != nil {
+				return nil, 0, err
+			}
+		}
+	}
+	var next int64
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MIN(next_at), 0) FROM notify_deliveries
+		WHERE state IN ('pending', 'retrying') AND leased = 0`).Scan(&next); err != nil {
+		return nil, 0, err
+	}
+	return due, next, tx.Commit()
+}
+
+// deliver makes one attempt and records its outcome.
+func (n *Notifier) deliver(ctx context.Context, d *delivery) {
+	var err error
+	if q, ok := queueEndpoint(d.endpoint); ok {
+		if err = n.deliverToQueue(ctx, d, q); err == nil {
+			return // recorded in the same transaction as the enqueue
+		}
+	} else {
+		err = n.push(ctx, d)
+	}
+	if ctx.Err() != nil {
+		return // shutting down: the lease is cleared at the next start
+	}
+	if rerr := n.record(ctx, d, err); rerr != nil {
+		n.logErr(ctx, "record delivery", rerr)
+	}
+}
+
+// deliverToQueue enqueues the rendered message on a local MNS queue and
+// marks the delivery delivered in the same transaction: exactly once.
+func (n *Notifier) deliverToQueue(ctx context.Context, d *delivery, queue string) error {
+	body, _, err := n.render(d)
+	if err != nil {
+		return err
+	}
+	tx, err := n.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = tx.Rollback() }()
+	if _, err := n.sendTx(ctx, tx, queue, string(body), -1, 0); err != nil {
+		return fmt.Errorf("queue %s: %w", queue, err)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE notify_deliveries SET state = ?, attempts = attempts + 1, leased = 0,
+		last_error = '', updated_at = ? WHERE id = ?`, StateDelivered, ms(n.now()), d.id); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	n.signalArrival()
+	return nil
+}
+
+// record writes the outcome of an attempt: delivered, retrying after an
+// exponential backoff, or dead when the attempts are used up.
+func (n *Notifier) record(ctx context.Context, d *delivery, deliveryErr error) error {
+	attempts := d.attempts + 1
+	now := n.now()
+	state, next, msg := StateDelivered, ms(now), ""
+	if deliveryErr != nil {
+		msg = deliveryErr.Error()
+		if len(msg) > 500 {
+			msg = msg[:500]
+		}
+		msg = strings.ToValidUTF8(msg, "?")
+		if attempts >= n.cfg.MaxAttempts {
+			state = StateDead
+			n.log.WarnContext(ctx, "notifier: delivery dead", "message", d.messageID, "endpoint", d.endpoint, "attempts", attempts, "err", deliveryErr)
+		} else {
+			state, next = StateRetrying, ms(now.Add(n.Backoff(attempts)))
+		}
+	}
+	_, err := n.db.ExecContext(ctx, `UPDATE notify_deliveries SET state = ?, attempts = ?, next_at = ?, leased = 0,
+		last_error = ?, updated_at = ? WHERE id = ?`, state, attempts, next, msg, ms(now), d.id)
+	return err
+}
+
+// Backoff is the wait after the attempts-th failure: Backoff doubled per
+// earlier failure, capped at MaxBackoff.
+func (n *Notifier) Backoff(attempts int) time.Duration {
+	d := n.cfg.Backoff
+	for i := 1; i < attempts && d < n.cfg.MaxBackoff; i++ {
+		d *= 2
+	}
+	return min(d, n.cfg.MaxBackoff)
+}

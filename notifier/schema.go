@@ -1,0 +1,96 @@
+package notifier
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+)
+
+// schema is every table the notifier keeps in the queue's SQLite database.
+// Times are Unix milliseconds. notify_messages is the outbox: one row per
+// published message, written in the transaction that finishes the task (or
+// that answers an MNS Publish). The dispatcher fans each one out into
+// notify_deliveries, one row per subscriber, and drives those to delivered
+// or dead. The mns_* tables are the built-in MNS service's state.
+const schema = `
+CREATE TABLE IF NOT EXISTS notify_messages (
+	id           TEXT PRIMARY KEY,
+	topic        TEXT NOT NULL,
+	task_id      TEXT NOT NULL DEFAULT '',
+	body         TEXT NOT NULL,
+	tag          TEXT NOT NULL DEFAULT '',
+	published_at INTEGER NOT NULL,
+	fanned_out   INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS notify_messages_pending ON notify_messages(fanned_out) WHERE fanned_out = 0;
+CREATE INDEX IF NOT EXISTS notify_messages_task ON notify_messages(task_id) WHERE task_id != '';
+CREATE INDEX IF NOT EXISTS notify_messages_topic ON notify_messages(topic, published_at);
+CREATE TABLE IF NOT EXISTS notify_deliveries (
+	id           INTEGER PRIMARY KEY,
+	message_id   TEXT NOT NULL,
+	subscription TEXT NOT NULL,
+	endpoint     TEXT NOT NULL,
+	format       TEXT NOT NULL,
+	state        TEXT NOT NULL,
+	attempts     INTEGER NOT NULL DEFAULT 0,
+	next_at      INTEGER NOT NULL,
+	leased       INTEGER NOT NULL DEFAULT 0,
+	last_error   TEXT NOT NULL DEFAULT '',
+	updated_at   INTEGER NOT NULL,
+	UNIQUE (message_id, subscription)
+);
+CREATE INDEX IF NOT EXISTS notify_deliveries_due ON notify_deliveries(state, next_at);
+CREATE TABLE IF NOT EXISTS mns_topics (
+	name          TEXT PRIMARY KEY,
+	max_size      INTEGER NOT NULL,
+	logging       INTEGER NOT NULL DEFAULT 0,
+	created_at    INTEGER NOT NULL,
+	modified_at   INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS mns_subscriptions (
+	topic         TEXT NOT NULL,
+	name          TEXT NOT NULL,
+	endpoint      TEXT NOT NULL,
+	filter_tag    TEXT NOT NULL DEFAULT '',
+	strategy      TEXT NOT NULL,
+	format        TEXT NOT NULL,
+	created_at    INTEGER NOT NULL,
+	modified_at   INTEGER NOT NULL,
+	PRIMARY KEY (topic, name)
+);
+CREATE TABLE IF NOT EXISTS mns_queues (
+	name          TEXT PRIMARY KEY,
+	delay         INTEGER NOT NULL,
+	max_size      INTEGER NOT NULL,
+	retention     INTEGER NOT NULL,
+	visibility    INTEGER NOT NULL,
+	polling_wait  INTEGER NOT NULL,
+	logging       INTEGER NOT NULL DEFAULT 0,
+	created_at    INTEGER NOT NULL,
+	modified_at   INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS mns_messages (
+	seq           INTEGER PRIMARY KEY AUTOINCREMENT,
+	id            TEXT NOT NULL UNIQUE,
+	queue         TEXT NOT NULL,
+	body          TEXT NOT NULL,
+	priority      INTEGER NOT NULL,
+	enqueued_at   INTEGER NOT NULL,
+	visible_at    INTEGER NOT NULL,
+	first_dequeue INTEGER NOT NULL DEFAULT 0,
+	dequeues      INTEGER NOT NULL DEFAULT 0,
+	receipt       TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS mns_messages_ready ON mns_messages(queue, visible_at, priority, seq);
+CREATE INDEX IF NOT EXISTS mns_messages_receipt ON mns_messages(receipt) WHERE receipt != '';
+`
+
+// Migrate creates the notifier's tables in db if they are missing. It must
+// run before the queue finishes its first task, since the finish hook writes
+// to notify_messages.
+func Migrate(ctx context.Context, db *sql.DB) error {
+	if _, err := db.ExecContext(ctx, schema); err != nil {
+		return fmt.Errorf("notifier: create tables: %w", err)
+	}
+	return nil
+}

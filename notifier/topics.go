@@ -1,0 +1,297 @@
+package notifier
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+)
+
+// Topic is an MNS topic's attributes.
+type Topic struct {
+	Name        string
+	MaxSize     int
+	Logging     bool
+	Created     int64 // Unix seconds, as MNS reports them
+	Modified    int64
+	Messages    int64 // messages recorded for the topic (published or from tasks)
+	Subscribers int64
+}
+
+// Subscription is an MNS subscription: an HTTP(S) URL or a queue endpoint
+// (acs:mns:…:queues/<name>) told about every message of Topic whose tag
+// matches FilterTag (an empty filter matches all).
+type Subscription struct {
+	Topic     string
+	Name      string
+	Endpoint  string
+	FilterTag string
+	Strategy  string // BACKOFF_RETRY or EXPONENTIAL_DECAY_RETRY (recorded; our retry policy is Config's)
+	Format    Format
+	Created   int64
+	Modified  int64
+}
+
+const defaultMaxMessageSize = 65536
+
+// ensureTopic creates topic with default attributes unless it exists: tasks
+// name topics that nobody created, and MNS consumers expect to find them.
+func ensureTopic(ctx context.Context, db execer, name string, nowMS int64) error {
+	_, err := db.ExecContext(ctx,
+		`INSERT OR IGNORE INTO mns_topics (name, max_size, created_at, modified_at) VALUES (?, ?, ?, ?)`,
+		name, defaultMaxMessageSize, nowMS, nowMS)
+	return err
+}
+
+func getTopic(ctx context.Context, db execer, name string) (*Topic, error) {
+	t := Topic{Name: name}
+	var logging int
+	err := db.QueryRowContext(ctx, `SELECT max_size, logging, created_at, modified_at,
+		(SELECT COUNT(*) FROM notify_messages WHERE topic = t.name),
+		(SELECT COUNT(*) FROM mns_subscriptions WHERE topic = t.name)
+		FROM mns_topics t WHERE name = ?`, name).
+		Scan(&t.MaxSize, &logging, &t.Created, &t.Modified, &t.Messages, &t.Subscribers)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, Errf(CodeTopicNotExist, "The topic you provided does not exist: %s.", name)
+	}
+	if err != nil {
+		return nil, err
+	}
+	t.Logging = logging != 0
+	t.Created /= 1000
+	t.Modified /= 1000
+	return &t, nil
+}
+
+// GetTopic returns a topic's attributes.
+func (n *Notifier) GetTopic(ctx context.Context, name string) (*Topic, error) {
+	return getTopic(ctx, n.db, name)
+}
+
+// CreateTopic creates a topic. created is false when a topic with the same
+// attributes already existed (MNS answers 204); different attributes are a
+// TopicAlreadyExist error unless override is set (metaoverride=true).
+func (n *Notifier) CreateTopic(ctx context.Context, t Topic, override bool) (created bool, err error) {
+	if !ValidName(t.Name) {
+		return false, Errf(CodeTopicNameInvalid, "The topic name %q is invalid: letters, digits and '-', starting with a letter, at most 256.", t.Name)
+	}
+	if t.MaxSize == 0 {
+		t.MaxSize = defaultMaxMessageSize
+	}
+	old, err := getTopic(ctx, n.db, t.Name)
+	if err == nil {
+		if old.MaxSize == t.MaxSize && old.Logging == t.Logging {
+			return false, nil
+		}
+		if !override {
+			return false, Errf(CodeTopicAlreadyExist, "The topic %s already exists with different attributes.", t.Name)
+		}
+		_, err = n.db.ExecContext(ctx, `UPDATE mns_topics SET max_size = ?, logging = ?, modified_at = ? WHERE name = ?`,
+			t.MaxSize, boolInt(t.Logging), ms(n.now()), t.Name)
+		return false, err
+	}
+	if _, ok := AsError(err); !ok {
+		return false, err
+	}
+	if override {
+		return false, err // metaoverride on a missing topic: TopicNotExist
+	}
+	now := ms(n.now())
+	_, err = n.db.ExecContext(ctx, `INSERT INTO mns_topics (name, max_size, logging, created_at, modified_at) VALUES (?, ?, ?, ?, ?)`,
+		t.Name, t.MaxSize, boolInt(t.Logging), now, now)
+	return err == nil, err
+}
+
+// DeleteTopic deletes a topic and its subscriptions. Deleting a missing
+// topic succeeds, as in MNS.
+func (n *Notifier) DeleteTopic(ctx context.Context, name string) error {
+	tx, err := n.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = tx.Rollback() }()
+	if _, err := tx.ExecContext(ctx, `DELETE FROM mns_subscriptions WHERE topic = ?`, name); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM mns_topics WHERE name = ?`, name); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// ListTopics lists topics by name after marker with prefix, at most limit
+// (1000 when 0). next is the marker of the following page, "" at the end.
+func (n *Notifier) ListTopics(ctx context.Context, prefix, marker string, limit int) (topics []Topic, next string, err error) {
+	names, next, err := listNames(ctx, n.db, "mns_topics", "", prefix, marker, limit)
+	if err != nil {
+		return nil, "", err
+	}
+	for _, name := range names {
+		t, err := getTopic(ctx, n.db, name)
+		if err != nil {
+			return nil, "", err
+		}
+		topics = append(topics, *t)
+	}
+	return topics, next, nil
+}
+
+// listNames pages through the names of a table (optionally within a topic).
+func listNames(ctx context.Context, db execer, table, topic, prefix, marker string, limit int) ([]string, string, error) {
+	if limit <= 0 || limit > 1000 {
+		limit = 1000
+	}
+	q := `SELECT name FROM ` + table + ` WHERE name > ? AND substr(name, 1, ?) = ?`
+	args := []any{marker, len(prefix), prefix}
+	if topic != "" {
+		q += ` AND topic = ?`
+		args = append(args, topic)
+	}
+	q += ` ORDER BY name LIMIT ?`
+	args = append(args, limit+1)
+	rows, err := db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, "", err
+	}
+	defer rows.Close()
+	var names []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, "", err
+		}
+		names = append(names, s)
+	}
+	next := ""
+	if len(names) > limit {
+		names = names[:limit]
+		next = names[limit-1]
+	}
+	return names, next, rows.Err()
+}
+
+// Subscribe creates a subscription on an existing topic. created is false
+// when the same subscription already existed.
+func (n *Notifier) Subscribe(ctx context.Context, s Subscription) (created bool, err error) {
+	if !ValidName(s.Name) {
+		return false, Errf(CodeSubscriptionNameInvalid, "The subscription name %q is invalid.", s.Name)
+	}
+	if _, ok := queueEndpoint(s.Endpoint); !ok && !strings.HasPrefix(s.Endpoint, "http://") && !strings.HasPrefix(s.Endpoint, "https://") {
+		return false, Errf(CodeEndpointInvalid, "The endpoint %q is neither an http(s) URL nor acs:mns:<region>:<account>:queues/<queue>.", s.Endpoint)
+	}
+	if s.Strategy == "" {
+		s.Strategy = "BACKOFF_RETRY"
+	}
+	if s.Format == "" {
+		s.Format = FormatXML
+	}
+	if _, err := getTopic(ctx, n.db, s.Topic); err != nil {
+		return false, err
+	}
+	old, err := n.GetSubscription(ctx, s.Topic, s.Name)
+	if err == nil {
+		if old.Endpoint == s.Endpoint && old.FilterTag == s.FilterTag && old.Format == s.Format {
+			return false, nil
+		}
+		return false, Errf(CodeSubscriptionAlreadyExist, "The subscription %s already exists with different attributes.", s.Name)
+	}
+	if _, ok := AsError(err); !ok {
+		return false, err
+	}
+	now := ms(n.now())
+	_, err = n.db.ExecContext(ctx, `INSERT INTO mns_subscriptions (topic, name, endpoint, filter_tag, strategy, format, created_at, modified_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, s.Topic, s.Name, s.Endpoint, s.FilterTag, s.Strategy, string(s.Format), now, now)
+	return err == nil, err
+}
+
+// SetSubscriptionStrategy changes a subscription's NotifyStrategy.
+func (n *Notifier) SetSubscriptionStrategy(ctx context.Context, topic, name, strategy string) error {
+	res, err := n.db.ExecContext(ctx, `UPDATE mns_subscriptions SET strategy = ?, modified_at = ? WHERE topic = ? AND name = ?`,
+		strategy, ms(n.now()), topic, name)
+	if err != nil {
+		return err
+	}
+	if k, _ := res.RowsAffected(); k == 0 {
+		return Errf(CodeSubscriptionNotExist, "The subscription %s of topic %s does not exist.", name, topic)
+	}
+	return nil
+}
+
+// GetSubscription returns one subscription.
+func (n *Notifier) GetSubscription(ctx context.Context, topic, name string) (*Subscription, error) {
+	subs, err := listSubscriptions(ctx, n.db, topic, name, 1)
+	if err != nil {
+		return nil, err
+	}
+	if len(subs) == 0 || subs[0].Name != name {
+		return nil, Errf(CodeSubscriptionNotExist, "The subscription %s of topic %s does not exist.", name, topic)
+	}
+	return &subs[0], nil
+}
+
+// Unsubscribe deletes a subscription; a missing one is not an error.
+func (n *Notifier) Unsubscribe(ctx context.Context, topic, name string) error {
+	_, err := n.db.ExecContext(ctx, `DELETE FROM mns_subscriptions WHERE topic = ? AND name = ?`, topic, name)
+	return err
+}
+
+// ListSubscriptions pages through a topic's subscriptions.
+func (n *Notifier) ListSubscriptions(ctx context.Context, topic, prefix, marker string, limit int) ([]Subscription, string, error) {
+	if _, err := getTopic(ctx, n.db, topic); err != nil {
+		return nil, "", err
+	}
+	names, next, err := listNames(ctx, n.db, "mns_subscriptions", topic, prefix, marker, limit)
+	if err != nil {
+		return nil, "", err
+	}
+	var out []Subscription
+	for _, name := range names {
+		s, err := n.GetSubscription(ctx, topic, name)
+		if err != nil {
+			return nil, "", err
+		}
+		out = append(out, *s)
+	}
+	return out, next, nil
+}
+
+// listSubscriptions reads a topic's subscriptions: all of them, or only the
+// one named exact, at most limit (0 = no limit).
+func listSubscriptions(ctx context.Context, db execer, topic, exact string, limit int) ([]Subscription, error) {
+	q := `SELECT topic, name, endpoint, filter_tag, strategy, format, created_at, modified_at FROM mns_subscriptions WHERE topic = ?`
+	args := []any{topic}
+	if exact != "" {
+		q += ` AND name = ?`
+		args = append(args, exact)
+	}
+	q += ` ORDER BY name`
+	if limit > 0 {
+		q += ` LIMIT ?`
+		args = append(args, limit)
+	}
+	rows, err := db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Subscription
+	for rows.Next() {
+		var s Subscription
+		var f string
+		if err := rows.Scan(&s.Topic, &s.Name, &s.Endpoint, &s.FilterTag, &s.Strategy, &f, &s.Created, &s.Modified); err != nil {
+			return nil, err
+		}
+		s.Format = Format(f)
+		s.Created /= 1000
+		s.Modified /= 1000
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
