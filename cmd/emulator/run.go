@@ -1,0 +1,88 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/ossemu/ossemu/osserr"
+	"github.com/ossemu/ossemu/server"
+	"github.com/ossemu/ossemu/server/auth"
+	"github.com/ossemu/ossemu/storage/local"
+)
+
+// run starts ossemu and blocks until ctx is cancelled (SIGINT/SIGTERM in
+// main), then shuts down gracefully. It prints "ossemu listening on
+// http://<addr>" to stdout once the port is open; tests wait for that line.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	cfg, err := parseConfig(args, getenv, stdout)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	level, _ := cfg.slogLevel()
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+
+	// ---- Subsystems: start here, in dependency order; stop in reverse
+	// (deferred). Add new subsystems (task queue, workers, notifier) below
+	// the storage and fill their slot in server.Deps.
+	store, err := local.Open(ctx, cfg.Storage)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	for _, b := range cfg.Buckets {
+		if err := store.CreateBucket(ctx, b); err != nil && !osserr.Is(err, osserr.BucketAlreadyExists) {
+			return fmt.Errorf("create bucket %q: %w", b, err)
+		}
+	}
+	deps := server.Deps{
+		Storage: store,
+		Verifier: auth.New(auth.Config{
+			Credentials: cfg.Credentials, Region: cfg.Server.Region,
+		}),
+		Logger:   logger,
+		Registry: reg,
+	}
+	// ---- End of subsystems.
+
+	srv, err := server.New(cfg.Server, deps)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	hs := &http.Server{Handler: srv.Handler(), ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
+	served := make(chan error, 1)
+	go func() { served <- hs.Serve(ln) }()
+	logger.Info("ossemu started", "addr", ln.Addr().String(), "data_dir", cfg.Storage.Dir, "region", cfg.Server.Region)
+	fmt.Fprintf(stdout, "ossemu listening on http://%s\n", ln.Addr())
+
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
