@@ -15,6 +15,10 @@ type paramSet struct {
 	vals  map[string]string
 }
 
+// base64Keys are the parameters whose values are base64 (standard alphabet
+// allowed, so they may contain '/').
+var base64Keys = map[string]bool{"o": true, "b": true, "topic": true}
+
 // parseParams splits "k_v,k_v" (split at the first '_') and refuses empty
 // entries, entries without '_' or with an empty key or value, keys not in
 // allowed and repeated keys.
@@ -32,6 +36,11 @@ func parseParams(where, text string, allowed ...string) (paramSet, error) {
 			return ps, invalid("%s: malformed parameter %s, expected key_value", where, quote(kv))
 		case !contains(allowed, key):
 			return ps, invalid("%s: unknown parameter %s", where, quote(key))
+		}
+		if i := strings.IndexByte(val, '/'); i >= 0 && !base64Keys[key] {
+			// Only base64 values may hold '/'; anything else is a segment
+			// this stage does not have.
+			return ps, invalid("%s: unknown segment %s after %s_%s", where, quote(val[i:]), key, quote(val[:i]))
 		}
 		if _, dup := ps.vals[key]; dup {
 			return ps, invalid("%s: duplicate parameter %s", where, quote(key))

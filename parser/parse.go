@@ -73,9 +73,9 @@ func subSegments(stage string) []string {
 }
 
 // splitStage finds the stage name and cuts the rest into segments. A '/' is
-// a segment separator only when it is followed by a segment name this stage
-// knows and then ',', '/' or the end: the standard base64 alphabet also
-// contains '/', so other slashes stay inside the value they belong to.
+// a segment separator only when a segment name this stage knows and a ','
+// follow it (every segment has a required parameter): the standard base64
+// alphabet also contains '/', so other slashes stay inside their value.
 func splitStage(text string) (string, []segment, error) {
 	name := ""
 	for _, n := range []string{ActionConcat, ActionSprite, stageSaveAs, stageNotify} {
@@ -100,11 +100,8 @@ func splitStage(text string) (string, []segment, error) {
 		if rest[i] != '/' {
 			continue
 		}
-		word := rest[i+1:]
-		if j := strings.IndexAny(word, ",/"); j >= 0 {
-			word = word[:j]
-		}
-		if !contains(subs, word) {
+		word, _, comma := strings.Cut(rest[i+1:], ",")
+		if !comma || !contains(subs, word) {
 			continue
 		}
 		if err := cur.setParams(rest[start:i]); err != nil {
