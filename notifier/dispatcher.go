@@ -151,10 +151,11 @@ func (n *Notifier) deliver(ctx context.Context, d *delivery) {
 	} else {
 		err = n.push(ctx, d)
 	}
-	if ctx.Err() != nil {
-		return // shutting down: the lease is cleared at the next start
+	if err != nil && ctx.Err() != nil {
+		return // cut short by shutdown: the lease is cleared at the next start
 	}
-	if rerr := n.record(ctx, d, err); rerr != nil {
+	// A success is recorded even during shutdown, so it is not repeated.
+	if rerr := n.record(context.WithoutCancel(ctx), d, err); rerr != nil {
 		n.logErr(ctx, "record delivery", rerr)
 	}
 }

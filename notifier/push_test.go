@@ -1,0 +1,154 @@
+package notifier
+
+import (
+	"crypto"
+	"crypto/rsa"
+	"crypto/sha1"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/pem"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"sort"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// checkPushSignature checks a push's signature the way MNS documents
+// receivers should: fetch the certificate named (base64) in
+// x-mns-signing-cert-url and verify Authorization, an RSA-SHA1 signature of
+// METHOD\nContent-MD5\nContent-Type\nDate\n<x-mns-* lines>\n<path>.
+func checkPushSignature(p pushed) error {
+	var mns []string
+	for k, v := range p.header {
+		if lk := strings.ToLower(k); strings.HasPrefix(lk, "x-mns-") {
+			mns = append(mns, lk+":"+v[0])
+		}
+	}
+	sort.Strings(mns)
+	s := fmt.Sprintf("POST\n%s\n%s\n%s\n%s\n%s", p.header.Get("Content-MD5"), p.header.Get("Content-Type"),
+		p.header.Get("Date"), strings.Join(mns, "\n"), p.path)
+	certURL, err := base64.StdEncoding.DecodeString(p.header.Get("x-mns-signing-cert-url"))
+	if err != nil {
+		return err
+	}
+	resp, err := http.Get(string(certURL))
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("certificate: HTTP %d", resp.StatusCode)
+	}
+	pemBytes, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return err
+	}
+	block, _ := pem.Decode(pemBytes)
+	if block == nil || block.Type != "CERTIFICATE" {
+		return fmt.Errorf("certificate is not a PEM CERTIFICATE")
+	}
+	cert, err := x509.ParseCertificate(block.Bytes)
+	if err != nil {
+		return err
+	}
+	sig, err := base64.StdEncoding.DecodeString(p.header.Get("Authorization"))
+	if err != nil {
+		return err
+	}
+	sum := sha1.Sum([]byte(s))
+	return rsa.VerifyPKCS1v15(cert.PublicKey.(*rsa.PublicKey), crypto.SHA1, sum[:], sig)
+}
+
+func verifyPush(t *testing.T, p pushed) {
+	t.Helper()
+	require.NoError(t, checkPushSignature(p), "signature must verify with the served certificate")
+}
+
+// certServer serves a notifier's certificate once it exists.
+func certServer(t *testing.T) (*httptest.Server, *atomic.Pointer[Signer]) {
+	var s atomic.Pointer[Signer]
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.Load().CertHandler().ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	return srv, &s
+}
+
+func TestMD5Hex(t *testing.T) {
+	t.Parallel()
+	// The MessageMD5 of "Hello World!" in a real MNS push (upper-case hex).
+	require.Equal(t, "ED076287532E86365E841E92BFC50D8C", MD5Hex([]byte("Hello World!")))
+}
+
+func TestPushXMLAndSimplified(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	db := openDB(t, dir)
+	certSrv, signer := certServer(t)
+	srv, got := receiver(t, func(int, pushed) int { return http.StatusNoContent })
+	n := newNotifier(t, dir, db, func(c *Config) {
+		c.CertURL = certSrv.URL + "/_ossemu/mns/cert.pem"
+		c.AccountID = "1692545896541241"
+		c.Endpoints = []Endpoint{
+			{Topic: "jobs", URL: srv.URL, Format: FormatXML},
+			{Topic: "*", URL: srv.URL + "/simple/path", Format: FormatSimplified},
+		}
+	})
+	signer.Store(n.Signer())
+	run(t, n)
+	id := finish(t, n, sampleTask("MediaConvert-1", "jobs"))
+
+	var xmlPush, simple pushed
+	for range 2 {
+		p := next(t, got)
+		if p.path == "/simple/path" {
+			simple = p
+		} else {
+			xmlPush = p
+		}
+	}
+
+	// XML format: endpoint without a path posts to /notifications.
+	require.Equal(t, "/notifications", xmlPush.path)
+	require.Equal(t, "text/xml;charset=utf-8", xmlPush.header.Get("Content-Type"))
+	require.True(t, strings.HasPrefix(string(xmlPush.body), `<?xml version="1.0" encoding="UTF-8"?>`))
+	require.Contains(t, string(xmlPush.body), `<Notification xmlns="http://mns.aliyuncs.com/doc/v1/">`)
+	var note Notification
+	require.NoError(t, xml.Unmarshal(xmlPush.body, &note))
+	require.Equal(t, id, note.MessageId)
+	require.Equal(t, "jobs", note.TopicName)
+	require.Equal(t, "1692545896541241", note.TopicOwner)
+	require.Equal(t, "1692545896541241", note.Subscriber)
+	require.Equal(t, Endpoint{Topic: "jobs", URL: srv.URL, Format: FormatXML}.Name(), note.SubscriptionName)
+	require.Equal(t, MD5Hex([]byte(note.Message)), note.MessageMD5)
+	require.Regexp(t, `^[0-9A-F]{32}$`, note.MessageMD5)
+	require.Greater(t, note.PublishTime, int64(1_600_000_000_000), "PublishTime is in milliseconds")
+	_, c := decodeEnvelope(t, []byte(note.Message))
+	require.Equal(t, "MediaConvert-1", c.TaskId)
+	require.Equal(t, MD5Hex(xmlPush.body), xmlPush.header.Get("Content-MD5"))
+	require.Regexp(t, `^[0-9A-F]{24}$`, xmlPush.header.Get("x-mns-request-id"))
+	require.Equal(t, id, xmlPush.header.Get("x-mns-message-id"))
+	require.NotEmpty(t, xmlPush.header.Get("Date"))
+	verifyPush(t, xmlPush)
+
+	// SIMPLIFIED: the raw message is the body; the id is in the headers.
+	require.Equal(t, "text/plain;charset=utf-8", simple.header.Get("Content-Type"))
+	require.Equal(t, note.Message, string(simple.body))
+	require.Equal(t, id, simple.header.Get("x-mns-message-id"))
+	verifyPush(t, simple)
+
+	// Anything tampered with must not verify.
+	badPath := simple
+	badPath.path = "/other"
+	require.Error(t, checkPushSignature(badPath))
+	badHeader := pushed{header: simple.header.Clone(), path: simple.path}
+	badHeader.header.Set("x-mns-topic-name", "other")
+	require.Error(t, checkPushSignature(badHeader))
+}
