@@ -1,0 +1,194 @@
+package ffmpeg
+
+import (
+	"context"
+	"image"
+	"time"
+
+	"github.com/asticode/go-astiav"
+
+	"github.com/ossemu/ossemu/osserr"
+	"github.com/ossemu/ossemu/parser"
+	"github.com/ossemu/ossemu/queue"
+)
+
+// Sprite is the video/sprite processor: it captures frames from the source
+// video (inter, key, avg or dhash mode), scales them into cells and tiles
+// them into JPEG or PNG sheets. See docs/sprite.md.
+type Sprite struct {
+	cfg Config
+}
+
+// NewSprite returns the video/sprite processor.
+func NewSprite(cfg Config) *Sprite { return &Sprite{cfg: cfg} }
+
+var _ queue.Processor = (*Sprite)(nil)
+
+// Process runs one video/sprite task.
+func (s *Sprite) Process(ctx context.Context, job *queue.Job) (*queue.Result, error) {
+	res, _, err := s.run(ctx, job, true)
+	return res, err
+}
+
+// run is Process with seeking optional, so tests can show that both ways
+// pick the same frames; it also returns the capture for its statistics.
+func (s *Sprite) run(ctx context.Context, job *queue.Job, seek bool) (*queue.Result, *capture, error) {
+	p := job.Pipeline.Sprite
+	if p == nil {
+		return nil, nil, osserr.New(osserr.InvalidArgument, "video/sprite: the task has no sprite parameters")
+	}
+	in, err := OpenInput(ctx, job.Storage, job.Bucket, job.Object)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer in.Close()
+	v := in.BestStream(astiav.MediaTypeVideo)
+	if v == nil {
+		return nil, nil, osserr.New(osserr.InvalidMedia, "object %s has no video stream", in.Name)
+	}
+	src, err := spriteSourceSize(in, v)
+	if err != nil {
+		return nil, nil, err
+	}
+	g := cellLayout(p, src)
+	size, err := sheetSize(p, g.Cell)
+	if err != nil {
+		return nil, nil, err
+	}
+
+	c := &capture{
+		in: in, sel: nil, keyOnly: p.Mode == parser.ModeKey, seek: seek,
+		origin: in.StartTime(v), tb: v.TimeBase(), frameDt: frameDuration(v),
+	}
+	dur := in.Duration(v)
+	if dur <= 0 && p.Mode == parser.ModeAvg {
+		if dur, err = scanDuration(ctx, c); err != nil {
+			return nil, nil, err
+		}
+	}
+	if dur > 0 && p.Start >= dur {
+		return nil, nil, osserr.New(osserr.InvalidArgument, "video/sprite: ss %d ms is not before the end of %s (duration %d ms)",
+			p.Start.Milliseconds(), in.Name, dur.Milliseconds())
+	}
+	opts := map[string]string(nil)
+	if c.keyOnly {
+		opts = map[string]string{"skip_frame": "nokey"}
+	}
+	if c.dec, err = in.OpenDecoder(v, job.Threads, opts); err != nil {
+		return nil, nil, err
+	}
+	c.sel = newSelector(p, dur)
+	c.thumbs = newThumbnailer()
+	defer c.thumbs.close()
+	scaler := newCellScaler(g.Scaled, Rotation(v))
+	defer scaler.close()
+	c.onTime = progressReporter(job, p, dur)
+
+	res := &queue.Result{}
+	cur := newSheet(p, g, size)
+	flush := func() error {
+		out, err := writeSheet(job, len(res.Outputs)+1, cur.img)
+		if err != nil {
+			return err
+		}
+		res.Outputs = append(res.Outputs, out)
+		cur = newSheet(p, g, size)
+		return nil
+	}
+	err = c.run(ctx, func(f *astiav.Frame, _ time.Duration) error {
+		if err := scaler.scale(f, v.TimeBase(), cur.add); err != nil {
+			return err
+		}
+		if cur.full() {
+			return flush()
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, c, err
+	}
+	if cur.cells > 0 {
+		if err := flush(); err != nil {
+			return nil, c, err
+		}
+	}
+	if len(c.Times) == 0 {
+		if p.Start > 0 {
+			return nil, c, osserr.New(osserr.InvalidArgument, "video/sprite: %s has no video frame at or after ss %d ms", in.Name, p.Start.Milliseconds())
+		}
+		return nil, c, osserr.New(osserr.InvalidMedia, "video/sprite: no frame could be captured from %s", in.Name)
+	}
+	if job.Progress != nil {
+		job.Progress(100)
+	}
+	return res, c, nil
+}
+
+// spriteSourceSize is the upright display size of the video: coded size,
+// stretched by a non-square sample aspect ratio, turned by the rotation.
+func spriteSourceSize(in *Input, v *astiav.Stream) (image.Point, error) {
+	par := v.CodecParameters()
+	w, h := par.Width(), par.Height()
+	if w <= 0 || h <= 0 {
+		return image.Point{}, osserr.New(osserr.InvalidMedia, "object %s: the video stream has no frame size", in.Name)
+	}
+	if sar := par.SampleAspectRatio(); sar.Num() > 0 && sar.Den() > 0 && sar.Num() != sar.Den() {
+		w = scaleSide(w, sar.Num(), sar.Den())
+	}
+	if r := Rotation(v); r == 90 || r == 270 {
+		w, h = h, w
+	}
+	return image.Point{X: w, Y: h}, nil
+}
+
+// frameDuration is the nominal frame interval (25 fps when unknown).
+func frameDuration(v *astiav.Stream) time.Duration {
+	if r := v.AvgFrameRate(); r.Num() > 0 && r.Den() > 0 {
+		return time.Duration(int64(time.Second) * int64(r.Den()) / int64(r.Num()))
+	}
+	return time.Second / 25
+}
+
+// scanDuration finds the video's length when the container does not say,
+// by reading (not decoding) every packet, then rewinds.
+func scanDuration(ctx context.Context, c *capture) (time.Duration, error) {
+	pkt := astiav.AllocPacket()
+	defer pkt.Free()
+	var end time.Duration
+	idx := c.in.BestStream(astiav.MediaTypeVideo).Index()
+	for {
+		if err := ctx.Err(); err != nil {
+			return 0, err
+		}
+		if err := c.in.Format.ReadFrame(pkt); err != nil {
+			if err := c.in.ReadError(ctx, err); err != nil {
+				return 0, err
+			}
+			break
+		}
+		if ts := pkt.Pts(); pkt.StreamIndex() == idx && ts != NoPTS {
+			end = max(end, c.time(ts+pkt.Duration()))
+		}
+		pkt.Unref()
+	}
+	if err := c.in.Format.SeekFrame(idx, c.origin, astiav.NewSeekFlags(astiav.SeekFlagBackward)); err != nil {
+		return 0, c.in.mediaError(ctx, err, "cannot be rewound")
+	}
+	return end, nil
+}
+
+// progressReporter maps frame times onto 0–99 % of the captured span
+// (100 % is reported when the sheets are written).
+func progressReporter(job *queue.Job, p *parser.Sprite, dur time.Duration) func(time.Duration) {
+	last := -1
+	return func(t time.Duration) {
+		if job.Progress == nil || dur <= p.Start {
+			return
+		}
+		pct := int(int64(t-p.Start) * 99 / int64(dur-p.Start))
+		if pct = min(max(pct, 0), 99); pct != last {
+			last = pct
+			job.Progress(pct)
+		}
+	}
+}

@@ -1,0 +1,91 @@
+package ffmpeg
+
+import (
+	"bufio"
+	"fmt"
+	"image"
+	"image/jpeg"
+	"image/png"
+	"os"
+	"path"
+	"path/filepath"
+	"strconv"
+
+	"github.com/ossemu/ossemu/parser"
+	"github.com/ossemu/ossemu/queue"
+)
+
+// jpegQuality is the sheets' JPEG quality: visually clean thumbnails at a
+// moderate size (the ffmpeg CLI's -q:v 2–3 is comparable).
+const jpegQuality = 90
+
+// sheetKey names sheet n (1-based) through the saveas template:
+//   - a template with {index} names every sheet apart;
+//   - a name without an extension gets "_0_<n>.<ext>" appended (seed 004's
+//     "_0_1.jpg"; the 0 is the stream index);
+//   - a name with an extension and no {index} is the same for every sheet,
+//     so each overwrites the previous one and only the last survives.
+func sheetKey(job *queue.Job, n int, size image.Point) string {
+	ext := string(job.Pipeline.Sprite.Format)
+	t := job.Pipeline.SaveAs.Object
+	key := t.Expand(sheetVars(job, n, size))
+	if t.Uses("index") || path.Ext(path.Base(key)) != "" {
+		return key
+	}
+	return key + "_0_" + strconv.Itoa(n) + "." + ext
+}
+
+// sheetBucket is the saveas bucket, by default the source bucket.
+func sheetBucket(job *queue.Job, size image.Point) string {
+	if job.Pipeline.SaveAs.Bucket.IsZero() {
+		return job.Bucket
+	}
+	return job.Pipeline.SaveAs.Bucket.Expand(sheetVars(job, 1, size))
+}
+
+func sheetVars(job *queue.Job, n int, size image.Point) parser.Vars {
+	return parser.Vars{
+		Bucket:     job.Bucket,
+		Key:        job.Object,
+		Time:       job.CreatedAt,
+		Index:      n,
+		Resolution: fmt.Sprintf("%dx%d", size.X, size.Y),
+		AutoExt:    string(job.Pipeline.Sprite.Format),
+	}
+}
+
+// writeSheet encodes sheet n into the job's work directory and returns its
+// output. Local disk failures are transient.
+func writeSheet(job *queue.Job, n int, img *image.RGBA) (queue.Output, error) {
+	p := job.Pipeline.Sprite
+	size := img.Rect.Size()
+	out := queue.Output{
+		Bucket: sheetBucket(job, size),
+		Key:    sheetKey(job, n, size),
+		Path:   filepath.Join(job.WorkDir, fmt.Sprintf("sprite-%d.%s", n, p.Format)),
+	}
+	f, err := os.Create(out.Path)
+	if err != nil {
+		return out, queue.Transient(fmt.Errorf("video/sprite: creating sheet %d: %w", n, err))
+	}
+	defer f.Close()
+	w := bufio.NewWriterSize(f, 1<<20)
+	switch p.Format {
+	case parser.PNG:
+		out.ContentType = "image/png"
+		err = png.Encode(w, img)
+	default:
+		out.ContentType = "image/jpeg"
+		err = jpeg.Encode(w, img, &jpeg.Options{Quality: jpegQuality})
+	}
+	if err == nil {
+		err = w.Flush()
+	}
+	if err == nil {
+		err = f.Close()
+	}
+	if err != nil {
+		return out, queue.Transient(fmt.Errorf("video/sprite: writing sheet %d: %w", n, err))
+	}
+	return out, nil
+}
