@@ -49,6 +49,23 @@ var v2GoSubresources = setOf(
 	"transferAcceleration", "website", "worm", "wormExtend", "wormId", "objectWorm",
 )
 
+// oss2Subresources is Python oss2's ProviderAuth._subresource_key_set. It
+// lacks x-oss-async-process, so oss2's async_process_object signs none of
+// its query (the Go SDKs sign that key).
+var oss2Subresources = setOf(
+	"response-content-type", "response-content-language", "response-cache-control",
+	"logging", "response-content-encoding", "acl", "uploadId", "uploads", "partNumber",
+	"group", "link", "delete", "website", "location", "objectInfo", "objectMeta",
+	"response-expires", "response-content-disposition", "cors", "lifecycle", "restore",
+	"qos", "referer", "stat", "bucketInfo", "append", "position", "security-token", "live",
+	"comp", "status", "vod", "startTime", "endTime", "x-oss-process", "symlink", "callback",
+	"callback-var", "tagging", "encryption", "versions", "versioning", "versionId", "policy",
+	"requestPayment", "x-oss-traffic-limit", "qosInfo", "asyncFetch", "x-oss-request-payer",
+	"sequential", "inventory", "inventoryId", "continuation-token", "worm", "wormId",
+	"wormExtend", "replication", "replicationLocation", "replicationProgress",
+	"transferAcceleration", "cname", "metaQuery", "resourceGroup",
+)
+
 func setOf(keys ...string) map[string]bool {
 	m := make(map[string]bool, len(keys))
 	for _, k := range keys {
@@ -62,13 +79,15 @@ type subresourcePolicy func(key string) bool
 
 // subresourcePolicies are tried in order; the first is the one reported in
 // SignatureDoesNotMatch errors. The union covers every SDK for the
-// parameters it actually sends; the other two cover a client that adds a
-// parameter only one SDK's list contains (e.g. a custom x-oss-* key through
-// the v1 SDK, which v2 would sign and v1 would not).
+// parameters it actually sends; the others cover a client that sends a
+// parameter only some SDKs' lists contain (a custom x-oss-* key through the
+// v1 SDK, which v2 would sign and v1 would not; x-oss-async-process from
+// oss2, which does not sign it).
 var subresourcePolicies = []subresourcePolicy{
 	func(k string) bool {
 		return v1GoSubresources[k] || v2GoSubresources[k] || strings.HasPrefix(k, "x-oss-") || strings.HasPrefix(k, "response-")
 	},
 	func(k string) bool { return v1GoSubresources[k] },
 	func(k string) bool { return v2GoSubresources[k] || strings.HasPrefix(k, "x-oss-") },
+	func(k string) bool { return oss2Subresources[k] },
 }
