@@ -27,6 +27,9 @@ func FuzzVerify(f *testing.F) {
 	f.Add("POST", "", "x-oss-signature-version=OSS4-HMAC-SHA256&x-oss-credential=ak%2F20231216%2Fr%2Foss%2Faliyun_v4_request&x-oss-date=20231216T162057Z&x-oss-expires=60&x-oss-signature=ab&x-oss-additional-headers=host",
 		"", "", "", "", "", "")
 	f.Add("GET", "OSS :", "OSSAccessKeyId=ak&Expires=1702743700&Signature=%ZZ&%", "b", "%2F..", "Sat, 16 Dec 2023 16:20:57 GMT", "", "", "")
+	f.Add("PUT", "OSS2 AccessKeyId:ak,AdditionalHeaders:range;host,Signature:abc=", "uploads&partNumber=1", "b", "k",
+		"Sat, 16 Dec 2023 16:20:57 GMT", "", "video/mp4", "bytes=0-1")
+	f.Add("GET", "", "x-oss-signature-version=OSS2&x-oss-access-key-id=ak&x-oss-expires=1702743700&x-oss-signature=abc", "b", "", "", "", "", "")
 	f.Add("GET", "OSS4-HMAC-SHA256 ,,,=,Credential=////", "a=b=c&&=&;", "", "", "garbage", "0", "x", "")
 
 	v := New(Config{

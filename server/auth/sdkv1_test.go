@@ -37,6 +37,8 @@ func TestSDKv1RoundTrip(t *testing.T) {
 		{"V4 path style", oss.AuthV4, false},
 		{"V1 virtual-hosted", oss.AuthV1, true},
 		{"V4 virtual-hosted", oss.AuthV4, true},
+		{"OSS2 path style", oss.AuthV2, false},
+		{"OSS2 virtual-hosted", oss.AuthV2, true},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -48,7 +50,7 @@ func TestSDKv1RoundTrip(t *testing.T) {
 				endpoint, httpc = "http://localhost:"+f.port(), f.hostClient()
 				opts = append(opts, oss.HTTPClient(httpc))
 			}
-			if tc.version == oss.AuthV4 {
+			if tc.version != oss.AuthV1 {
 				opts = append(opts, oss.AdditionalHeaders([]string{"Cache-Control"}))
 			}
 			client, err := oss.New(endpoint, testID, testSecret, opts...)

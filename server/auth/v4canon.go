@@ -19,6 +19,12 @@ func canonicalURIV4(res Resource) string {
 // canonicalHeadersV4 renders content-type, content-md5, every x-oss-* header
 // and the additional headers as sorted "name:value\n" lines.
 func canonicalHeadersV4(r *http.Request, additional []string) string {
+	return canonicalHeaders(r, additional, true)
+}
+
+// canonicalHeaders renders every x-oss-* header, the additional headers and,
+// when withContent (V4), content-type and content-md5.
+func canonicalHeaders(r *http.Request, additional []string, withContent bool) string {
 	extra := make(map[string]bool, len(additional))
 	for _, a := range additional {
 		extra[a] = true
@@ -33,7 +39,8 @@ func canonicalHeadersV4(r *http.Request, additional []string) string {
 	}
 	for k, vs := range r.Header {
 		lk := strings.ToLower(k)
-		if lk == "content-type" || lk == "content-md5" || strings.HasPrefix(lk, "x-oss-") || extra[lk] {
+		content := withContent && (lk == "content-type" || lk == "content-md5")
+		if content || strings.HasPrefix(lk, "x-oss-") || extra[lk] {
 			add(lk, vs...)
 		}
 	}

@@ -1,6 +1,7 @@
-// Package auth verifies OSS request signatures: V1 (HMAC-SHA1, "OSS ak:sig")
-// and V4 (OSS4-HMAC-SHA256), each in the Authorization header or presigned
-// in the query string, against the emulator's single configured key pair.
+// Package auth verifies OSS request signatures: V1 (HMAC-SHA1, "OSS ak:sig"),
+// V4 (OSS4-HMAC-SHA256) and the older OSS2 (HMAC-SHA256), each in the
+// Authorization header or presigned in the query string, against the
+// emulator's single configured key pair.
 //
 // The official SDKs disagree in small ways (which query keys are signed
 // sub-resources, Date versus x-oss-date, how an empty query value is
@@ -107,7 +108,7 @@ func (v *Verifier) verifyHeader(r *http.Request, res Resource, q query, authz st
 	case algorithmV4:
 		return v.verifyV4Header(r, res, q, strings.TrimSpace(rest))
 	case "OSS2":
-		return osserr.New(osserr.InvalidArgument, "Signature version OSS2 is not supported by ossemu; use V1 (OSS) or V4 (OSS4-HMAC-SHA256).")
+		return v.verifyOSS2Header(r, res, q, strings.TrimSpace(rest))
 	default:
 		return errBadAuthorization("unknown authorization scheme %q", scheme)
 	}
@@ -120,7 +121,7 @@ func (v *Verifier) verifyQuery(r *http.Request, res Resource, q query) error {
 	case hasVersion && version == algorithmV4:
 		return v.verifyV4Query(r, res, q)
 	case hasVersion && version == "OSS2":
-		return osserr.New(osserr.InvalidArgument, "Signature version OSS2 is not supported by ossemu; use V1 or V4 presigned URLs.")
+		return v.verifyOSS2Query(r, res, q)
 	case hasVersion:
 		return osserr.New(osserr.InvalidArgument, "Unsupported x-oss-signature-version %q.", version)
 	case q.hasAny("x-oss-credential", "x-oss-signature"):
