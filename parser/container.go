@@ -1,6 +1,6 @@
 package parser
 
-// containers lists every accepted f value in documentation order.
+// containers lists every accepted f value in documentation order (read-only).
 var containers = []Container{MP4, MKV, MOV, ASF, AVI, MXF, TS, FLV, WebM, MP3, AAC, FLAC, OGA, AC3, Opus}
 
 func containerNames() []string {

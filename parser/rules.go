@@ -2,7 +2,7 @@ package parser
 
 import "strconv"
 
-// Container/codec rules. The seed documents some (mxf and flv: no h265; mp4
+// Container/codec rules (read-only tables). The seed documents some (mxf and flv: no h265; mp4
 // no pcm; mov no flac/opus; asf and avi no opus; ts no flac/vorbis/amr/pcm;
 // flv no flac/vorbis/amr/opus/pcm; mxf pcm only); the rest were measured
 // with this build's FFmpeg 5.1 muxers, so a request that cannot be written
