@@ -16,8 +16,8 @@ type testEnvelope struct {
 
 type testContent struct {
 	ProjectName, RequestId, StartTime, EndTime, UserData, TaskType, TaskId, Status, Code, Message string
-	Sources                                                                                    []struct{ URI string }
-	Targets                                                                                    []struct {
+	Sources                                                                                       []struct{ URI string }
+	Targets                                                                                       []struct {
 		URI   string
 		Image *struct {
 			Sprites               []struct{ URI string }
@@ -104,7 +104,7 @@ func TestFromQueueTask(t *testing.T) {
 	t.Parallel()
 	start := time.Unix(1700000000, 0)
 	base := queue.Task{ID: "MediaConvert-1", EventID: "E", RequestID: "R", Bucket: "b", Object: "src.mp4", Topic: "top",
-		Sources: []queue.Ref{{Bucket: "b", Key: "pre.mp4"}, {Bucket: "b", Key: "src.mp4"}},
+		Sources:   []queue.Ref{{Bucket: "b", Key: "pre.mp4"}, {Bucket: "b", Key: "src.mp4"}},
 		StartedAt: start, FinishedAt: start.Add(time.Second)}
 
 	concat := base

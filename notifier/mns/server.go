@@ -1,0 +1,170 @@
+// Package mns is ossemu's built-in MNS (SMQ) service: the queue, topic and
+// subscription API of MNS 2015-06-06, enough for MNS SDK consumers to
+// receive task notifications by long-polling a queue subscribed to the
+// notify topic. It runs on its own listener (--mns-addr) because its paths
+// (/queues, /topics) would collide with bucket names on the OSS port. State
+// lives in the notifier's SQLite tables, so nothing is lost on restart.
+package mns
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/ossemu/ossemu/notifier"
+)
+
+// Config configures the MNS service.
+type Config struct {
+	// AccessKeyID and AccessKeySecret are the emulator's key pair; requests
+	// must be signed with it.
+	AccessKeyID, AccessKeySecret string
+	// MaxSkew bounds the Date header's distance from the clock (default 15m).
+	MaxSkew time.Duration
+	// MaxBody caps request bodies (default 1 MiB; MNS messages are ≤ 64 KiB
+	// and a batch holds at most 16).
+	MaxBody int64
+}
+
+// Validate fills defaults and checks the key pair is set.
+func (c *Config) Validate() error {
+	if c.AccessKeyID == "" || c.AccessKeySecret == "" {
+		return errors.New("mns: the access key pair is required")
+	}
+	if c.MaxSkew <= 0 {
+		c.MaxSkew = DefaultMaxSkew
+	}
+	if c.MaxBody <= 0 {
+		c.MaxBody = 1 << 20
+	}
+	return nil
+}
+
+// Server is the MNS HTTP API over a Notifier.
+type Server struct {
+	cfg     Config
+	n       *notifier.Notifier
+	log     *slog.Logger
+	now     func() time.Time
+	handler http.Handler
+}
+
+// New builds the service; serve it with Handler on its own listener.
+func New(cfg Config, n *notifier.Notifier, log *slog.Logger) (*Server, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	s := &Server{cfg: cfg, n: n, log: log, now: time.Now}
+	r := chi.NewRouter()
+	r.Get("/queues", s.wrap(s.listQueues))
+	r.Put("/queues/{queue}", s.wrap(s.createQueue))
+	r.Get("/queues/{queue}", s.wrap(s.getQueue))
+	r.Delete("/queues/{queue}", s.wrap(s.deleteQueue))
+	r.Post("/queues/{queue}/messages", s.wrap(s.sendMessage))
+	r.Get("/queues/{queue}/messages", s.wrap(s.receiveMessage))
+	r.Delete("/queues/{queue}/messages", s.wrap(s.deleteMessage))
+	r.Put("/queues/{queue}/messages", s.wrap(s.changeVisibility))
+	r.Get("/topics", s.wrap(s.listTopics))
+	r.Put("/topics/{topic}", s.wrap(s.createTopic))
+	r.Get("/topics/{topic}", s.wrap(s.getTopic))
+	r.Delete("/topics/{topic}", s.wrap(s.deleteTopic))
+	r.Post("/topics/{topic}/messages", s.wrap(s.publish))
+	r.Get("/topics/{topic}/subscriptions", s.wrap(s.listSubscriptions))
+	r.Put("/topics/{topic}/subscriptions/{sub}", s.wrap(s.subscribe))
+	r.Get("/topics/{topic}/subscriptions/{sub}", s.wrap(s.getSubscription))
+	r.Delete("/topics/{topic}/subscriptions/{sub}", s.wrap(s.unsubscribe))
+	r.NotFound(s.wrap(func(*http.Request, []byte, http.ResponseWriter) error {
+		return notifier.Errf("InvalidRequestURL", "The request URL is not an MNS resource.")
+	}))
+	r.MethodNotAllowed(s.wrap(func(*http.Request, []byte, http.ResponseWriter) error {
+		return notifier.Errf("InvalidRequestURL", "The method is not allowed on this MNS resource.")
+	}))
+	s.handler = r
+	return s, nil
+}
+
+// Handler is the service's HTTP handler.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+type handlerFunc func(r *http.Request, body []byte, w http.ResponseWriter) error
+
+// wrap reads the body, authenticates, stamps the MNS response headers and
+// writes any error as MNS error XML.
+func (s *Server) wrap(h handlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		reqID := notifier.NewRequestID()
+		w.Header().Set("x-mns-request-id", reqID)
+		w.Header().Set("x-mns-version", "2015-06-06")
+		w.Header().Set("Date", s.now().UTC().Format(http.TimeFormat))
+		w.Header().Set("Server", "AliyunMQS")
+		body, err := io.ReadAll(io.LimitReader(r.Body, s.cfg.MaxBody+1))
+		if err == nil && int64(len(body)) > s.cfg.MaxBody {
+			err = notifier.Errf(notifier.CodeInvalidArgument, "The request body is larger than %d bytes.", s.cfg.MaxBody)
+		}
+		if err == nil {
+			err = s.authenticate(r, body)
+		}
+		if err == nil {
+			err = h(r, body, w)
+		}
+		if err != nil {
+			s.writeError(w, r, reqID, err)
+		}
+	}
+}
+
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, reqID string, err error) {
+	e, ok := notifier.AsError(err)
+	if !ok {
+		if r.Context().Err() != nil {
+			return // the client went away during a long poll
+		}
+		s.log.ErrorContext(r.Context(), "mns: internal error", "method", r.Method, "path", r.URL.Path, "err", err)
+		e = &notifier.Error{Code: "InternalError", Status: http.StatusInternalServerError, Message: "Internal error."}
+	}
+	writeXML(w, e.Status, errorXML{Code: e.Code, Message: e.Message, RequestId: reqID, HostId: "http://" + r.Host})
+}
+
+// intParam reads an optional integer query parameter within [lo, hi].
+func intParam(r *http.Request, name string, def, lo, hi int) (int, error) {
+	v := r.URL.Query().Get(name)
+	if v == "" {
+		return def, nil
+	}
+	k, err := strconv.Atoi(v)
+	if err != nil || k < lo || k > hi {
+		return 0, notifier.Errf(notifier.CodeInvalidArgument, "%s %q must be an integer in [%d, %d].", name, v, lo, hi)
+	}
+	return k, nil
+}
+
+// listParams reads the x-mns-marker, x-mns-ret-number, x-mns-prefix and
+// x-mns-with-meta headers of a list call.
+func listParams(r *http.Request) (prefix, marker string, limit int, meta bool, err error) {
+	h := r.Header
+	if v := h.Get("x-mns-ret-number"); v != "" {
+		limit, err = strconv.Atoi(v)
+		if err != nil || limit < 1 || limit > 1000 {
+			return "", "", 0, false, notifier.Errf(notifier.CodeInvalidArgument, "x-mns-ret-number %q must be in [1, 1000].", v)
+		}
+	}
+	return h.Get("x-mns-prefix"), h.Get("x-mns-marker"), limit, h.Get("x-mns-with-meta") == "true", nil
+}
+
+func resourceURL(r *http.Request, path string) string {
+	return fmt.Sprintf("http://%s/%s", r.Host, path)
+}
+
+func noContent(w http.ResponseWriter) error {
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
