@@ -30,7 +30,7 @@ var allModes = []mode{v1Header, v4Header, v1Query, v4Query}
 // signReq signs a request with the v2 SDK's own signer package, as that SDK
 // would send it, at wall-clock time shifted by skew (header modes) or
 // valid for ttl (presigned modes).
-func signReq(t *testing.T, m mode, id, secret, method, target string, res Resource, skew, ttl time.Duration) *http.Request {
+func signReq(t testing.TB, m mode, id, secret, method, target string, res Resource, skew, ttl time.Duration) *http.Request {
 	t.Helper()
 	r := httptest.NewRequest(method, target, nil)
 	r.Header.Set("Content-Type", "video/mp4")
