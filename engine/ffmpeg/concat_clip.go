@@ -1,0 +1,267 @@
+package ffmpeg
+
+import (
+	"context"
+	"errors"
+	"math"
+	"strings"
+
+	"github.com/asticode/go-astiav"
+	"github.com/asticode/go-astikit"
+
+	"github.com/ossemu/ossemu/osserr"
+)
+
+// clipRun reads one clip, trims it to ss/t, normalises it through its
+// filter graphs and feeds the output. It owns the clip's decoders (through
+// the Input), graphs and frames, all freed by close.
+type clipRun struct {
+	ctx     context.Context
+	o       *output
+	src     *clipSource
+	threads int
+	limit   float64 // t in seconds; 0 = to the end
+	srcRate float64 // nominal video rate, for frames without a duration
+
+	video, audio *streamState // nil when the clip has no such stream
+
+	pkt        *astiav.Packet
+	frame      *astiav.Frame
+	pending    *astiav.Frame // latest video frame before ss
+	hasPending bool
+	seeked     bool // a seek to ss was made
+	emitted    bool // something reached the output
+	toEnd      bool // the whole file was read
+	c          *astikit.Closer
+}
+
+// runClip appends one clip to the output.
+func runClip(ctx context.Context, o *output, src *clipSource, threads int) error {
+	r := &clipRun{ctx: ctx, o: o, src: src, threads: threads, limit: src.clip.Duration.Seconds(), c: astikit.NewCloser()}
+	defer r.c.Close()
+	if err := r.open(); err != nil {
+		return err
+	}
+	o.beginClip(r.limit)
+	r.seek()
+	if err := r.read(); err != nil {
+		return err
+	}
+	if err := r.flush(); err != nil {
+		return err
+	}
+	if err := r.check(); err != nil {
+		return err
+	}
+	d := r.duration()
+	if d <= 0 {
+		return osserr.New(osserr.InvalidArgument, "%s: ss %.3f s is at or past the end of the clip", src.name(), src.clip.Start.Seconds())
+	}
+	return o.endClip(d)
+}
+
+// open prepares the streams: a decoder for each medium the output carries,
+// packet timing only for the others.
+func (r *clipRun) open() error {
+	r.pkt = astiav.AllocPacket()
+	r.c.Add(r.pkt.Free)
+	r.frame = astiav.AllocFrame()
+	r.c.Add(r.frame.Free)
+	r.pending = astiav.AllocFrame()
+	r.c.Add(r.pending.Free)
+
+	in := r.src.in
+	mk := func(st *astiav.Stream, decode bool, threads int) (*streamState, error) {
+		s := &streamState{st: st, tb: st.TimeBase(), nextPts: NoPTS}
+		s.origin = in.StartTime(st) + astiav.RescaleQ(r.src.clip.Start.Microseconds(), astiav.NewRational(1, 1_000_000), st.TimeBase())
+		s.nextPts = s.origin
+		if decode {
+			d, err := in.OpenDecoder(st, threads, nil)
+			if err != nil {
+				return nil, clipError(r.src.name(), err)
+			}
+			s.dec = d
+		}
+		r.c.Add(func() { s.gr.close() })
+		return s, nil
+	}
+	var err error
+	if st := r.src.video; st != nil {
+		r.srcRate = streamRate(in, st)
+		if r.video, err = mk(st, r.o.venc != nil, r.threads); err != nil {
+			return err
+		}
+	}
+	if st := r.src.audio; st != nil {
+		if r.audio, err = mk(st, r.o.aenc != nil, 1); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// seek jumps to the keyframe at or before ss; frames between it and ss are
+// decoded and dropped. A failed seek just means reading from the start.
+func (r *clipRun) seek() {
+	ss := r.src.clip.Start
+	if ss <= 0 {
+		return
+	}
+	start := int64(0)
+	if st := r.src.in.Format.StartTime(); st != NoPTS {
+		start = st
+	}
+	if r.src.in.Format.SeekFrame(-1, start+ss.Microseconds(), astiav.NewSeekFlags(astiav.SeekFlagBackward)) == nil {
+		r.seeked = true
+	}
+}
+
+// rewind restarts the clip from its first byte after a seek overshot.
+func (r *clipRun) rewind() error {
+	r.seeked = false
+	start := int64(0)
+	if st := r.src.in.Format.StartTime(); st != NoPTS {
+		start = st
+	}
+	if err := r.src.in.Format.SeekFrame(-1, start, astiav.NewSeekFlags(astiav.SeekFlagBackward)); err != nil {
+		return osserr.Wrap(osserr.InvalidMedia, err, "%s: cannot seek back to the start: %v", r.src.name(), err)
+	}
+	for _, s := range []*streamState{r.video, r.audio} {
+		if s != nil && s.dec != nil {
+			s.dec.Flush()
+			s.nextPts, s.end, s.done = s.origin, 0, false
+		}
+	}
+	r.pending.Unref()
+	r.hasPending = false
+	return nil
+}
+
+// read demuxes until the end of the file, or until every stream has passed t.
+func (r *clipRun) read() error {
+	for {
+		if err := r.ctx.Err(); err != nil {
+			return err
+		}
+		if r.limit > 0 && (r.video == nil || r.video.done) && (r.audio == nil || r.audio.done) {
+			return nil
+		}
+		if err := r.src.in.Format.ReadFrame(r.pkt); err != nil {
+			if rerr := r.src.in.ReadError(r.ctx, err); rerr != nil {
+				return clipError(r.src.name(), rerr)
+			}
+			r.toEnd = true
+			return nil
+		}
+		err := r.packet()
+		r.pkt.Unref()
+		if errors.Is(err, errOvershoot) {
+			err = r.rewind()
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+func (r *clipRun) packet() error {
+	switch i := r.pkt.StreamIndex(); {
+	case r.video != nil && i == r.video.st.Index():
+		return r.feed(r.video, r.pkt, r.onVideo)
+	case r.audio != nil && i == r.audio.st.Index():
+		return r.feed(r.audio, r.pkt, r.onAudio)
+	}
+	return nil
+}
+
+// flush drains the decoders, then closes each graph at the stream's end so
+// fps and atrim release their last frames.
+func (r *clipRun) flush() error {
+	if v := r.video; v != nil {
+		if err := r.feed(v, nil, r.onVideo); err != nil {
+			return err
+		}
+		if r.hasPending {
+			r.hasPending = false
+			if err := r.pushVideo(r.pending); err != nil {
+				return err
+			}
+		}
+		if v.gr != nil {
+			end := v.end
+			if r.limit > 0 {
+				end = min(end, r.limit)
+			}
+			if err := v.gr.end(int64(math.Ceil(end / v.tb.Float64()))); err != nil {
+				return err
+			}
+			if err := r.drainVideo(); err != nil {
+				return err
+			}
+		}
+	}
+	if a := r.audio; a != nil {
+		if err := r.feed(a, nil, r.onAudio); err != nil {
+			return err
+		}
+		if a.gr != nil {
+			end := a.end
+			if r.limit > 0 {
+				end = min(end, r.limit)
+			}
+			if err := a.gr.end(int64(math.Ceil(end / a.tb.Float64()))); err != nil {
+				return err
+			}
+			if err := r.drainAudio(); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// duration is the clip's length in the output: its longer stream, cut at t.
+func (r *clipRun) duration() float64 {
+	d := 0.0
+	for _, s := range []*streamState{r.video, r.audio} {
+		if s != nil {
+			d = max(d, s.end)
+		}
+	}
+	if r.limit > 0 {
+		d = min(d, r.limit)
+	}
+	return d
+}
+
+// check fails the clip when its streams did not decode (corrupt data) or,
+// for containers that record their duration, when the data stops well
+// before it (a truncated upload).
+func (r *clipRun) check() error {
+	for _, s := range []*streamState{r.video, r.audio} {
+		if s == nil || s.dec == nil || s.packets == 0 {
+			continue
+		}
+		kind := s.st.CodecParameters().MediaType().String()
+		if s.frames == 0 {
+			return osserr.New(osserr.InvalidMedia, "%s is corrupt: its %s stream has no decodable frame", r.src.name(), kind)
+		}
+		if s.errs > 2 && s.errs*4 > s.packets {
+			return osserr.New(osserr.InvalidMedia, "%s is corrupt: %d of %d %s packets failed to decode", r.src.name(), s.errs, s.packets, kind)
+		}
+	}
+	if !r.toEnd {
+		return nil
+	}
+	in := r.src.in
+	name := in.Format.InputFormat().Name()
+	if !strings.Contains(name, "mov") && !strings.Contains(name, "matroska") {
+		return nil
+	}
+	declared := in.Duration(nil).Seconds()
+	got := r.src.clip.Start.Seconds() + r.duration()
+	if declared > 0 && declared-got > max(1.0, 0.1*declared) {
+		return osserr.New(osserr.InvalidMedia, "%s is truncated: it declares %.2f s but its data ends at %.2f s", r.src.name(), declared, got)
+	}
+	return nil
+}

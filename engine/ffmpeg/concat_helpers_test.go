@@ -1,0 +1,256 @@
+package ffmpeg
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/asticode/go-astiav"
+	"github.com/stretchr/testify/require"
+
+	"github.com/ossemu/ossemu/osserr"
+	"github.com/ossemu/ossemu/parser"
+	"github.com/ossemu/ossemu/queue"
+	"github.com/ossemu/ossemu/storage"
+)
+
+// ctStore is the concat tests' read-only backend over a directory
+// (dir/bucket/key). Without LocalPath, libav reads through custom AVIO,
+// the path every non-local backend takes.
+type ctStore struct{ dir string }
+
+// ctPathStore also hands libav local paths, as storage/local does.
+type ctPathStore struct{ ctStore }
+
+func (s ctPathStore) LocalPath(ctx context.Context, bucket, key string) (string, error) {
+	if _, err := s.StatObject(ctx, bucket, key); err != nil {
+		return "", err
+	}
+	return filepath.Join(s.dir, bucket, key), nil
+}
+
+type ctFile struct {
+	*os.File
+	info storage.ObjectInfo
+}
+
+func (f ctFile) Info() storage.ObjectInfo { return f.info }
+
+var errCtReadOnly = errors.New("concat test store is read-only")
+
+func (ctStore) CreateBucket(context.Context, string) error           { return errCtReadOnly }
+func (ctStore) DeleteBucket(context.Context, string) error           { return errCtReadOnly }
+func (ctStore) ListBuckets(context.Context) ([]storage.Bucket, error) { return nil, errCtReadOnly }
+func (ctStore) StatBucket(context.Context, string) (storage.Bucket, error) {
+	return storage.Bucket{}, errCtReadOnly
+}
+func (ctStore) PutObject(context.Context, string, string, io.Reader, storage.PutOptions) (storage.ObjectInfo, error) {
+	return storage.ObjectInfo{}, errCtReadOnly
+}
+func (ctStore) DeleteObject(context.Context, string, string) error { return errCtReadOnly }
+func (ctStore) ListObjects(context.Context, string, storage.ListOptions) (storage.ListPage, error) {
+	return storage.ListPage{}, errCtReadOnly
+}
+
+func (s ctStore) StatObject(_ context.Context, bucket, key string) (storage.ObjectInfo, error) {
+	st, err := os.Stat(filepath.Join(s.dir, bucket, key))
+	if err != nil {
+		return storage.ObjectInfo{}, osserr.New(osserr.NoSuchKey, "The specified key does not exist.")
+	}
+	return storage.ObjectInfo{Bucket: bucket, Key: key, Size: st.Size()}, nil
+}
+
+func (s ctStore) GetObject(ctx context.Context, bucket, key string) (storage.Object, error) {
+	info, err := s.StatObject(ctx, bucket, key)
+	if err != nil {
+		return nil, err
+	}
+	f, err := os.Open(filepath.Join(s.dir, bucket, key))
+	if err != nil {
+		return nil, err
+	}
+	return ctFile{f, info}, nil
+}
+
+const ctBucket = "media"
+
+// ctNewStore makes a store holding every clip of testdata/videos in bucket
+// "media" under its own name, plus extra files (key → path).
+func ctNewStore(t testing.TB, extra map[string]string) ctStore {
+	t.Helper()
+	dir := t.TempDir()
+	b := filepath.Join(dir, ctBucket)
+	require.NoError(t, os.MkdirAll(b, 0o755))
+	src, err := filepath.Abs("../../testdata/videos")
+	require.NoError(t, err)
+	entries, err := os.ReadDir(src)
+	require.NoError(t, err)
+	for _, e := range entries {
+		require.NoError(t, os.Symlink(filepath.Join(src, e.Name()), filepath.Join(b, e.Name())))
+	}
+	for key, p := range extra {
+		require.NoError(t, os.MkdirAll(filepath.Dir(filepath.Join(b, key)), 0o755))
+		require.NoError(t, os.Symlink(p, filepath.Join(b, key)))
+	}
+	return ctStore{dir: dir}
+}
+
+// ctB64 is URL-safe base64 without padding, as the SDK examples encode.
+func ctB64(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
+
+// ctRun parses process and runs it on object through the concat engine.
+func ctRun(t testing.TB, store storage.Backend, object, process string) (*queue.Result, error) {
+	t.Helper()
+	astiav.SetLogLevel(astiav.LogLevelError) // libav's log level is global; tests only want errors
+	p, err := parser.Parse(process)
+	require.NoError(t, err, process)
+	job := &queue.Job{
+		TaskID: "t", Bucket: ctBucket, Object: object, Pipeline: p, Storage: store,
+		WorkDir: t.TempDir(), Threads: 2, CreatedAt: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC),
+		Progress: func(int) {},
+	}
+	return NewConcat(Config{VideoPreset: "ultrafast"}).Process(context.Background(), job)
+}
+
+// ctOne runs process and returns the single output's local path.
+func ctOne(t testing.TB, store storage.Backend, object, process string) string {
+	t.Helper()
+	res, err := ctRun(t, store, object, process)
+	require.NoError(t, err, process)
+	require.Len(t, res.Outputs, 1)
+	return res.Outputs[0].Path
+}
+
+// ctSaveAs is a saveas stage writing to key in the source bucket.
+func ctSaveAs(key string) string { return "|sys/saveas,o_" + ctB64(key) }
+
+// ctProbe is what ffprobe reports about a file, plus per-stream durations
+// measured from the packets (first pts to last pts + duration).
+type ctProbe struct {
+	Streams []struct {
+		Index         int    `json:"index"`
+		CodecName     string `json:"codec_name"`
+		CodecType     string `json:"codec_type"`
+		Width         int    `json:"width"`
+		Height        int    `json:"height"`
+		PixFmt        string `json:"pix_fmt"`
+		RFrameRate    string `json:"r_frame_rate"`
+		AvgFrameRate  string `json:"avg_frame_rate"`
+		SampleRate    string `json:"sample_rate"`
+		Channels      int    `json:"channels"`
+		SampleFmt     string `json:"sample_fmt"`
+		BitsPerSample int    `json:"bits_per_raw_sample,string"`
+	} `json:"streams"`
+	Format struct {
+		FormatName string `json:"format_name"`
+		Duration   string `json:"duration"`
+		BitRate    string `json:"bit_rate"`
+	} `json:"format"`
+	Packets []struct {
+		StreamIndex int    `json:"stream_index"`
+		PtsTime     string `json:"pts_time"`
+		DurTime     string `json:"duration_time"`
+		Flags       string `json:"flags"`
+	} `json:"packets"`
+}
+
+func ctProbeFile(t testing.TB, path string) ctProbe {
+	t.Helper()
+	out, err := exec.Command("ffprobe", "-v", "error", "-show_streams", "-show_format", "-show_packets",
+		"-show_entries", "packet=stream_index,pts_time,duration_time,flags", "-of", "json", path).Output()
+	require.NoError(t, err, path)
+	var p ctProbe
+	require.NoError(t, json.Unmarshal(out, &p))
+	return p
+}
+
+// stream returns the first stream of the type ("video", "audio").
+func (p ctProbe) stream(kind string) int {
+	for i, s := range p.Streams {
+		if s.CodecType == kind {
+			return i
+		}
+	}
+	return -1
+}
+
+// duration measures a stream's span from its packets.
+func (p ctProbe) duration(index int) float64 {
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, k := range p.Packets {
+		if k.StreamIndex != index || k.PtsTime == "" || k.PtsTime == "N/A" {
+			continue
+		}
+		pts, _ := strconv.ParseFloat(k.PtsTime, 64)
+		d, _ := strconv.ParseFloat(k.DurTime, 64)
+		lo, hi = math.Min(lo, pts), math.Max(hi, pts+d)
+	}
+	if math.IsInf(lo, 0) {
+		return 0
+	}
+	return hi - lo
+}
+
+func (p ctProbe) formatDuration() float64 {
+	d, _ := strconv.ParseFloat(p.Format.Duration, 64)
+	return d
+}
+
+// ctRate parses "25/1".
+func ctRate(s string) float64 {
+	var n, d float64
+	if _, err := fmt.Sscanf(s, "%f/%f", &n, &d); err != nil || d == 0 {
+		return 0
+	}
+	return n / d
+}
+
+// ctDecode decodes every audio and video packet of path with libav and
+// returns the frame count per media type; it fails on any decode error.
+func ctDecode(t testing.TB, path string) map[astiav.MediaType]int {
+	t.Helper()
+	in, err := OpenInput(context.Background(), ctPathStore{ctStore{filepath.Dir(filepath.Dir(path))}},
+		filepath.Base(filepath.Dir(path)), filepath.Base(path))
+	require.NoError(t, err)
+	defer in.Close()
+	decs := map[int]*Decoder{}
+	for _, s := range in.Format.Streams() {
+		if mt := s.CodecParameters().MediaType(); mt == astiav.MediaTypeAudio || mt == astiav.MediaTypeVideo {
+			d, err := in.OpenDecoder(s, 1, nil)
+			require.NoError(t, err)
+			decs[s.Index()] = d
+		}
+	}
+	pkt, f := astiav.AllocPacket(), astiav.AllocFrame()
+	defer pkt.Free()
+	defer f.Free()
+	counts := map[astiav.MediaType]int{}
+	drain := func(d *Decoder) {
+		for d.ReceiveFrame(f) == nil {
+			counts[d.MediaType()]++
+			f.Unref()
+		}
+	}
+	for in.Format.ReadFrame(pkt) == nil {
+		if d, ok := decs[pkt.StreamIndex()]; ok {
+			require.NoError(t, d.SendPacket(pkt), path)
+			drain(d)
+		}
+		pkt.Unref()
+	}
+	for _, d := range decs {
+		require.NoError(t, d.SendPacket(nil))
+		drain(d)
+	}
+	return counts
+}

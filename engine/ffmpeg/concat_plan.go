@@ -1,0 +1,306 @@
+package ffmpeg
+
+import (
+	"math"
+	"strings"
+	"time"
+
+	"github.com/asticode/go-astiav"
+
+	"github.com/ossemu/ossemu/osserr"
+	"github.com/ossemu/ossemu/parser"
+)
+
+// plan is the resolved output of a concatenation: every parameter the
+// request left out is taken from the align clip (or, when that clip lacks
+// the stream, from the first clip that has it), then adapted to what the
+// chosen codec and container can hold.
+type plan struct {
+	spec   *parser.Concat
+	format parser.Container // container of the file(s) written
+	video  *videoPlan       // nil: no video output
+	audio  *audioPlan       // nil: no audio output
+	total  time.Duration    // estimated output duration, for progress
+}
+
+type videoPlan struct {
+	opts    *parser.VideoOptions
+	shape   videoShape
+	bitrate int64 // target bitrate; 0 in CRF mode
+}
+
+// Defaults when no clip has video but the output needs a picture.
+const (
+	defaultWidth  = 1280
+	defaultHeight = 720
+)
+
+func newPlan(spec *parser.Concat, clips []*clipSource) (*plan, error) {
+	p := &plan{spec: spec, format: spec.Format}
+	if spec.Segment != nil {
+		p.format = spec.Segment.Format
+	}
+	for _, c := range clips {
+		p.total += c.estimate()
+	}
+	var err error
+	if spec.Video != nil && !p.format.AudioOnly() {
+		if p.video, err = planVideo(spec.Video, p.format, refClip(clips, spec.Align, true)); err != nil {
+			return nil, err
+		}
+	}
+	if spec.Audio != nil {
+		if p.audio, err = planAudio(spec.Audio, p.format, refClip(clips, spec.Align, false)); err != nil {
+			return nil, err
+		}
+	}
+	if p.video == nil && p.audio == nil {
+		return nil, osserr.New(osserr.InvalidArgument, "video/concat: the output has neither video nor audio (vn_1 and an_1)")
+	}
+	return p, nil
+}
+
+// refClip is the clip whose properties are the defaults for one medium.
+func refClip(clips []*clipSource, align int, video bool) *clipSource {
+	has := func(c *clipSource) bool { return (video && c.video != nil) || (!video && c.audio != nil) }
+	if align >= 0 && align < len(clips) && has(clips[align]) {
+		return clips[align]
+	}
+	for _, c := range clips {
+		if has(c) {
+			return c
+		}
+	}
+	return nil
+}
+
+func planVideo(o *parser.VideoOptions, f parser.Container, ref *clipSource) (*videoPlan, error) {
+	vp := &videoPlan{opts: o, shape: videoShape{Scale: o.ScaleType}}
+	if vp.shape.Scale == "" {
+		vp.shape.Scale = parser.Stretch
+	}
+	refW, refH, refRate := float64(defaultWidth), float64(defaultHeight), 25.0
+	refPix := astiav.PixelFormatYuv420P
+	var refBitrate int64
+	if ref != nil {
+		refW, refH = displaySize(ref)
+		refRate = streamRate(ref.in, ref.video)
+		refPix = ref.video.CodecParameters().PixelFormat()
+		refBitrate = streamBitrate(ref, ref.video)
+	}
+
+	w, h, err := outputSize(o, refW, refH)
+	if err != nil {
+		return nil, err
+	}
+	vp.shape.Width, vp.shape.Height = w, h
+
+	if vp.shape.Rate, err = outputRate(o, f, refRate); err != nil {
+		return nil, err
+	}
+	if vp.shape.PixFmt, err = outputPixFmt(o, refPix); err != nil {
+		return nil, err
+	}
+
+	switch {
+	case o.HasCRF:
+	case o.Bitrate > 0:
+		vp.bitrate = o.Bitrate
+		if refBitrate > 0 && refBitrate < o.Bitrate {
+			switch o.BitrateOpt {
+			case parser.OptSourceLower:
+				vp.bitrate = refBitrate
+			case parser.OptFailLower:
+				return nil, osserr.New(osserr.InvalidArgument,
+					"parameter vb: the align clip's video bitrate %d is lower than %d (vbopt_2)", refBitrate, o.Bitrate)
+			}
+		}
+	default:
+		vp.bitrate = defaultVideoBitrate(w, h, vp.shape.Rate.Float64())
+	}
+	return vp, nil
+}
+
+// displaySize is the clip's picture as shown: rotated upright and with its
+// sample aspect ratio applied.
+func displaySize(c *clipSource) (float64, float64) {
+	par := c.video.CodecParameters()
+	w, h := float64(par.Width()), float64(par.Height())
+	if sar := c.video.SampleAspectRatio(); sar.Num() > 0 && sar.Den() > 0 {
+		w *= sar.Float64()
+	} else if sar := par.SampleAspectRatio(); sar.Num() > 0 && sar.Den() > 0 {
+		w *= sar.Float64()
+	}
+	if c.rotation == 90 || c.rotation == 270 {
+		w, h = h, w
+	}
+	return w, h
+}
+
+// outputSize applies s, arotate, sopt and the fit scale type to the
+// reference picture size. Sizes are even because 4:2:0 needs it.
+func outputSize(o *parser.VideoOptions, refW, refH float64) (int, int, error) {
+	if o.Width == 0 && o.Height == 0 {
+		return evenDown(refW), evenDown(refH), nil
+	}
+	w, h := float64(o.Width), float64(o.Height)
+	switch {
+	case w == 0:
+		w = h * refW / refH
+	case h == 0:
+		h = w * refH / refW
+	}
+	if o.AutoRotate && (refH > refW) != (h > w) && w != h {
+		w, h = h, w
+	}
+	if refW*refH < w*h {
+		switch o.SizeOpt {
+		case parser.OptSourceLower:
+			return evenDown(refW), evenDown(refH), nil
+		case parser.OptFailLower:
+			return 0, 0, osserr.New(osserr.InvalidArgument,
+				"parameter s: the align clip's resolution %dx%d is lower than %dx%d (sopt_2)",
+				int(refW), int(refH), int(w), int(h))
+		}
+	}
+	if o.ScaleType == parser.Fit {
+		cw, ch := containSize(refW, refH, int(w), int(h))
+		w, h = float64(cw), float64(ch)
+	}
+	return evenDown(w), evenDown(h), nil
+}
+
+// evenDown rounds down to an even size of at least 2.
+func evenDown(v float64) int {
+	return max(int(v+1e-6)&^1, 2)
+}
+
+// streamRate is the clip's nominal frame rate: the average rate when it is
+// sane (VFR phone clips), else libav's guess, snapped to a broadcast rate
+// when within 1%.
+func streamRate(in *Input, s *astiav.Stream) float64 {
+	r := s.AvgFrameRate().Float64()
+	if s.AvgFrameRate().Den() == 0 || r <= 0 || r > 240 {
+		r = in.Format.GuessFrameRate(s, nil).Float64()
+	}
+	if math.IsNaN(r) || r <= 0 || r > 240 {
+		return 25
+	}
+	best, bestDiff := r, math.Inf(1)
+	for _, std := range []float64{23.976, 24, 25, 29.97, 30, 48, 50, 59.94, 60, 100, 119.88, 120} {
+		if d := math.Abs(r - std); d/std < 0.01 && d < bestDiff {
+			best, bestDiff = std, d
+		}
+	}
+	return best
+}
+
+// mxfRates are the frame rates FFmpeg's MXF muxer accepts.
+var mxfRates = []float64{23.976, 24, 25, 29.97, 30, 50, 59.94, 60}
+
+// outputRate applies fps and fpsopt; MXF refuses an explicit rate it cannot
+// store and snaps a derived one to the nearest broadcast rate.
+func outputRate(o *parser.VideoOptions, f parser.Container, ref float64) (astiav.Rational, error) {
+	rate := ref
+	if o.FPS > 0 {
+		rate = o.FPS
+		if ref < o.FPS {
+			switch o.FPSOpt {
+			case parser.OptSourceLower:
+				rate = ref
+			case parser.OptFailLower:
+				return astiav.Rational{}, osserr.New(osserr.InvalidArgument,
+					"parameter fps: the align clip's frame rate %.3f is lower than %g (fpsopt_2)", ref, o.FPS)
+			}
+		}
+	}
+	if f == parser.MXF {
+		best := mxfRates[0]
+		for _, r := range mxfRates {
+			if math.Abs(r-rate) < math.Abs(best-rate) {
+				best = r
+			}
+		}
+		if math.Abs(best-rate) > 0.01 {
+			if o.FPS > 0 {
+				return astiav.Rational{}, osserr.New(osserr.InvalidArgument,
+					"parameter fps: container mxf needs a broadcast frame rate (23.976, 24, 25, 29.97, 30, 50, 59.94, 60), got %g", rate)
+			}
+			rate = best
+		}
+	}
+	return rateRational(rate), nil
+}
+
+// rateRational turns a frame rate into an exact rational: NTSC rates become
+// n*1000/1001, others are kept to a thousandth.
+func rateRational(r float64) astiav.Rational {
+	for _, n := range []int{24, 30, 48, 60, 120} {
+		if math.Abs(r-float64(n)*1000/1001) < 0.005 {
+			return astiav.NewRational(n*1000, 1001)
+		}
+	}
+	if math.Abs(r-math.Round(r)) < 1e-6 {
+		return astiav.NewRational(int(math.Round(r)), 1)
+	}
+	num, den := int(math.Round(r*1000)), 1000
+	g := gcd(num, den)
+	return astiav.NewRational(num/g, den/g)
+}
+
+func gcd(a, b int) int {
+	for b != 0 {
+		a, b = b, a%b
+	}
+	return a
+}
+
+// outputPixFmt is pixfmt, or the reference clip's format reduced to the
+// family the encoders accept (chroma subsampling, 8 or 10 bit).
+func outputPixFmt(o *parser.VideoOptions, ref astiav.PixelFormat) (astiav.PixelFormat, error) {
+	name := o.PixFmt
+	if name == "" {
+		name = pixFmtFamily(ref.Name())
+	}
+	pf := astiav.FindPixelFormatByName(name)
+	if pf == astiav.PixelFormatNone {
+		return pf, osserr.New(osserr.InvalidArgument, "parameter pixfmt: unknown pixel format %s", name)
+	}
+	return pf, nil
+}
+
+// pixFmtFamily maps any libav pixel format name to one of the pixfmt values.
+func pixFmtFamily(n string) string {
+	chroma := "420"
+	switch {
+	case strings.Contains(n, "444") || strings.HasPrefix(n, "gbr") || strings.HasPrefix(n, "rgb") || strings.HasPrefix(n, "bgr"):
+		chroma = "444"
+	case strings.Contains(n, "422") || strings.HasPrefix(n, "nv16") || strings.HasPrefix(n, "yuyv") || strings.HasPrefix(n, "uyvy"):
+		chroma = "422"
+	}
+	deep := strings.Contains(n, "p10") || strings.Contains(n, "p12") || strings.Contains(n, "p16") || strings.HasPrefix(n, "p010") || strings.HasPrefix(n, "p016")
+	if deep {
+		return "yuv" + chroma + "p10le"
+	}
+	return "yuv" + chroma + "p"
+}
+
+// defaultVideoBitrate is the bitrate used when neither vb nor crf is given:
+// 0.1 bit per pixel per frame, within [200 kbps, 20 Mbps] (about 5 Mbps
+// for 1080p25, 2.3 Mbps for 720p25).
+func defaultVideoBitrate(w, h int, fps float64) int64 {
+	b := int64(float64(w*h) * fps * 0.1)
+	return min(max(b, 200_000), 20_000_000)
+}
+
+// streamBitrate is a stream's bitrate, or the container's when the stream
+// does not say (MKV); 0 when unknown.
+func streamBitrate(c *clipSource, s *astiav.Stream) int64 {
+	if b := s.CodecParameters().BitRate(); b > 0 {
+		return b
+	}
+	if s.CodecParameters().MediaType() == astiav.MediaTypeVideo {
+		return c.in.Format.BitRate()
+	}
+	return 0
+}

@@ -1,0 +1,109 @@
+package ffmpeg
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/asticode/go-astiav"
+	"github.com/asticode/go-astikit"
+
+	"github.com/ossemu/ossemu/parser"
+)
+
+// newOutput creates the muxer at path (a file, or a segment pattern),
+// opens the encoders the plan needs and writes the header.
+func newOutput(p *plan, path string, preset string, threads int) (_ *output, err error) {
+	o := &output{plan: p, c: astikit.NewCloser()}
+	defer func() {
+		if err != nil {
+			o.close()
+		}
+	}()
+	muxName := p.format.MuxerName()
+	if p.spec.Segment != nil {
+		muxName = "segment"
+	}
+	if o.mux, err = newMuxer(muxName, path); err != nil {
+		return nil, err
+	}
+	o.c.Add(o.mux.close)
+
+	if vp := p.video; vp != nil {
+		if o.venc, err = openVideoEncoder(vp, p.format, preset, threads, o.mux, o.c); err != nil {
+			return nil, err
+		}
+		o.rate = vp.shape.Rate
+		if o.black, err = blackFrame(vp.shape); err != nil {
+			return nil, err
+		}
+		o.c.Add(o.black.Free)
+	}
+	o.last = astiav.AllocFrame()
+	o.c.Add(o.last.Free)
+	if ap := p.audio; ap != nil {
+		var shape audioShape
+		if o.aenc, shape, err = openAudioEncoder(ap, o.mux, o.c); err != nil {
+			return nil, err
+		}
+		o.srate = shape.SampleRate
+		frameSize := o.aenc.cc.FrameSize()
+		if frameSize <= 0 {
+			frameSize = 1024 // PCM and other codecs without a fixed frame size
+		}
+		if o.fifo, err = newAudioFIFO(shape, frameSize); err != nil {
+			return nil, err
+		}
+		o.c.Add(o.fifo.close)
+		p.audio.shape = shape
+	}
+	if seg := p.spec.Segment; seg != nil && seg.Duration > 0 {
+		o.segment = seg.Duration.Seconds()
+	}
+	if err = o.mux.start(muxerOptions(p, path)); err != nil {
+		return nil, err
+	}
+	return o, nil
+}
+
+// muxerOptions: MP4 and MOV get their index in front (faststart) so players
+// can start before the download ends; segments get the segment muxer's
+// options.
+func muxerOptions(p *plan, path string) map[string]string {
+	if seg := p.spec.Segment; seg != nil {
+		return segmentOptions(seg, path)
+	}
+	switch p.format {
+	case parser.MP4, parser.MOV:
+		return map[string]string{"movflags": "+faststart"}
+	}
+	return nil
+}
+
+// blackFrame is one frame of black in the output shape, the picture of a
+// clip without video.
+func blackFrame(s videoShape) (*astiav.Frame, error) {
+	f := astiav.AllocFrame()
+	if f == nil {
+		return nil, errors.New("ffmpeg: allocating frame failed")
+	}
+	f.SetWidth(s.Width)
+	f.SetHeight(s.Height)
+	f.SetPixelFormat(s.PixFmt)
+	f.SetSampleAspectRatio(astiav.NewRational(1, 1))
+	if err := f.AllocBuffer(0); err != nil {
+		f.Free()
+		return nil, fmt.Errorf("ffmpeg: allocating black frame: %w", err)
+	}
+	if err := f.ImageFillBlack(); err != nil {
+		f.Free()
+		return nil, fmt.Errorf("ffmpeg: filling black frame: %w", err)
+	}
+	return f, nil
+}
+
+func (o *output) close() {
+	if o != nil && o.c != nil {
+		_ = o.c.Close()
+		o.c = nil
+	}
+}

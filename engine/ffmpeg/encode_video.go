@@ -1,0 +1,150 @@
+package ffmpeg
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/asticode/go-astiav"
+	"github.com/asticode/go-astikit"
+
+	"github.com/ossemu/ossemu/osserr"
+	"github.com/ossemu/ossemu/parser"
+)
+
+// videoEncoderName maps vcodec to the libav encoder.
+func videoEncoderName(c parser.VideoCodec) string {
+	switch c {
+	case parser.H265:
+		return "libx265"
+	case parser.VP9:
+		return "libvpx-vp9"
+	}
+	return "libx264"
+}
+
+// openVideoEncoder opens the video encoder for the plan: size, pixel format
+// and time base 1/fps; GOP g; either a target bitrate (vb, or the
+// resolution-based default) or CRF with optional VBV maxrate/bufsize.
+func openVideoEncoder(vp *videoPlan, f parser.Container, preset string, threads int, mux *muxer, c *astikit.Closer) (*encoder, error) {
+	e, err := newEncoder(videoEncoderName(vp.opts.Codec), mux, c)
+	if err != nil {
+		return nil, err
+	}
+	cc, s := e.cc, vp.shape
+	if !supportsPixFmt(e.codec, s.PixFmt) {
+		return nil, osserr.New(osserr.InvalidArgument, "parameter pixfmt: %s cannot encode %s", e.codec.Name(), s.PixFmt.Name())
+	}
+	cc.SetWidth(s.Width)
+	cc.SetHeight(s.Height)
+	cc.SetPixelFormat(s.PixFmt)
+	cc.SetSampleAspectRatio(astiav.NewRational(1, 1))
+	cc.SetTimeBase(astiav.NewRational(s.Rate.Den(), s.Rate.Num()))
+	cc.SetFramerate(s.Rate)
+	gop := vp.opts.GOP
+	if gop <= 0 {
+		gop = 150
+	}
+	cc.SetGopSize(gop)
+	cc.SetThreadCount(max(threads, 1))
+	if vp.bitrate > 0 {
+		cc.SetBitRate(vp.bitrate)
+	}
+
+	opts := videoCodecOptions(vp, preset, threads)
+	tag := astiav.CodecTag(0)
+	if vp.opts.Codec == parser.H265 && (f == parser.MP4 || f == parser.MOV) {
+		tag = astiav.CodecTag('h' | 'v'<<8 | 'c'<<16 | '1'<<24) // hvc1: what Apple players require
+	}
+	if err := e.open(opts, tag); err != nil {
+		return nil, osserr.Wrap(osserr.InvalidArgument, err, "video encoder %s refused the parameters: %v", e.codec.Name(), err)
+	}
+	return e, nil
+}
+
+// videoCodecOptions are the encoder-specific options: the x264/x265 preset
+// (server setting), CRF and VBV for x264/x265, and for VP9 a
+// deadline/cpu-used pair matched to the same preset name.
+func videoCodecOptions(vp *videoPlan, preset string, threads int) map[string]string {
+	o := vp.opts
+	opts := map[string]string{}
+	crf := strconv.FormatFloat(o.CRF, 'f', -1, 64)
+	switch o.Codec {
+	case parser.H264, parser.H265:
+		opts["preset"] = preset
+		if o.HasCRF {
+			opts["crf"] = crf
+			if o.MaxRate > 0 {
+				opts["maxrate"] = strconv.FormatInt(o.MaxRate, 10)
+				bufsize := o.BufSize
+				if bufsize <= 0 {
+					bufsize = 2 * o.MaxRate
+				}
+				opts["bufsize"] = strconv.FormatInt(bufsize, 10)
+			} else if o.BufSize > 0 {
+				opts["bufsize"] = strconv.FormatInt(o.BufSize, 10)
+			}
+		}
+		if o.Codec == parser.H265 {
+			params := fmt.Sprintf("log-level=error:pools=%d", max(threads, 1))
+			if o.HasCRF && o.MaxRate > 0 {
+				params += fmt.Sprintf(":vbv-maxrate=%d:vbv-bufsize=%s", o.MaxRate/1000, kbits(opts["bufsize"]))
+			}
+			opts["x265-params"] = params
+		}
+	case parser.VP9:
+		deadline, cpu := vp9Speed(preset)
+		opts["deadline"] = deadline
+		opts["cpu-used"] = strconv.Itoa(cpu)
+		opts["row-mt"] = "1"
+		if o.HasCRF {
+			opts["crf"] = crf
+			// b=0 is constant quality; a maxrate makes it constrained quality.
+			opts["b"] = strconv.FormatInt(o.MaxRate, 10)
+			if o.BufSize > 0 {
+				opts["bufsize"] = strconv.FormatInt(o.BufSize, 10)
+			}
+		}
+	}
+	return opts
+}
+
+func kbits(bits string) string {
+	n, _ := strconv.ParseInt(bits, 10, 64)
+	return strconv.FormatInt(n/1000, 10)
+}
+
+// vp9Speed maps an x264 preset name onto libvpx's deadline and cpu-used.
+func vp9Speed(preset string) (string, int) {
+	switch preset {
+	case "ultrafast":
+		return "realtime", 8
+	case "superfast":
+		return "realtime", 7
+	case "veryfast":
+		return "realtime", 6
+	case "faster":
+		return "realtime", 5
+	case "fast":
+		return "good", 4
+	case "medium":
+		return "good", 3
+	case "slow":
+		return "good", 2
+	case "slower":
+		return "good", 1
+	}
+	return "good", 0
+}
+
+func supportsPixFmt(c *astiav.Codec, pf astiav.PixelFormat) bool {
+	fmts := c.PixelFormats()
+	if len(fmts) == 0 {
+		return true
+	}
+	for _, f := range fmts {
+		if f == pf {
+			return true
+		}
+	}
+	return false
+}

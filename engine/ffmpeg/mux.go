@@ -1,0 +1,110 @@
+package ffmpeg
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/asticode/go-astiav"
+	"github.com/asticode/go-astikit"
+
+	"github.com/ossemu/ossemu/osserr"
+)
+
+// muxer writes the encoded streams into one output (a file, or a series of
+// segment files when the format is libavformat's "segment" muxer).
+type muxer struct {
+	fc      *astiav.FormatContext
+	path    string
+	c       *astikit.Closer
+	started bool
+}
+
+// newMuxer allocates the output context for format (a libavformat muxer
+// name) writing to path.
+func newMuxer(format, path string) (*muxer, error) {
+	fc, err := astiav.AllocOutputFormatContext(nil, format, path)
+	if err != nil {
+		return nil, fmt.Errorf("ffmpeg: allocating %s muxer: %w", format, err)
+	}
+	if fc == nil {
+		return nil, fmt.Errorf("ffmpeg: muxer %s is not available", format)
+	}
+	m := &muxer{fc: fc, path: path, c: astikit.NewCloser()}
+	m.c.Add(fc.Free)
+	return m, nil
+}
+
+// addStream creates the output stream for an opened encoder.
+func (m *muxer) addStream(cc *astiav.CodecContext, tag astiav.CodecTag) (*astiav.Stream, error) {
+	st := m.fc.NewStream(nil)
+	if st == nil {
+		return nil, errors.New("ffmpeg: creating output stream failed")
+	}
+	if err := st.CodecParameters().FromCodecContext(cc); err != nil {
+		return nil, fmt.Errorf("ffmpeg: copying encoder parameters: %w", err)
+	}
+	st.CodecParameters().SetCodecTag(tag)
+	st.SetTimeBase(cc.TimeBase())
+	if cc.MediaType() == astiav.MediaTypeVideo {
+		st.SetAvgFrameRate(cc.Framerate())
+		st.SetRFrameRate(cc.Framerate())
+		st.SetSampleAspectRatio(cc.SampleAspectRatio())
+	}
+	return st, nil
+}
+
+// start opens the file (unless the muxer does its own I/O) and writes the
+// header with the muxer options. A header the muxer refuses (a codec or
+// frame rate the container cannot hold) is the caller's parameter problem:
+// InvalidArgument, permanent.
+func (m *muxer) start(opts map[string]string) error {
+	if !m.fc.OutputFormat().Flags().Has(astiav.IOFormatFlagNofile) {
+		pb, err := astiav.OpenIOContext(m.path, astiav.NewIOContextFlags(astiav.IOContextFlagWrite))
+		if err != nil {
+			return fmt.Errorf("ffmpeg: creating %s: %w", m.path, err)
+		}
+		m.c.AddWithError(pb.Close)
+		m.fc.SetPb(pb)
+	}
+	d := astiav.NewDictionary()
+	defer d.Free()
+	for k, v := range opts {
+		if err := d.Set(k, v, astiav.NewDictionaryFlags()); err != nil {
+			return fmt.Errorf("ffmpeg: muxer option %s: %w", k, err)
+		}
+	}
+	if err := m.fc.WriteHeader(d); err != nil {
+		return osserr.Wrap(osserr.InvalidArgument, err,
+			"the %s container cannot hold the requested streams: %v", m.fc.OutputFormat().Name(), err)
+	}
+	m.started = true
+	return nil
+}
+
+// write rescales pkt from the encoder time base and hands it to the
+// interleaver, which orders packets of all streams by time.
+func (m *muxer) write(pkt *astiav.Packet, st *astiav.Stream, tb astiav.Rational) error {
+	pkt.SetStreamIndex(st.Index())
+	pkt.RescaleTs(tb, st.TimeBase())
+	if err := m.fc.WriteInterleavedFrame(pkt); err != nil {
+		return fmt.Errorf("ffmpeg: writing packet: %w", err)
+	}
+	return nil
+}
+
+// finish writes the trailer (for MP4 with faststart this rewrites the file
+// with the index first).
+func (m *muxer) finish() error {
+	if err := m.fc.WriteTrailer(); err != nil {
+		return fmt.Errorf("ffmpeg: writing trailer: %w", err)
+	}
+	return nil
+}
+
+// close releases the context and closes the file.
+func (m *muxer) close() {
+	if m != nil && m.c != nil {
+		_ = m.c.Close()
+		m.c = nil
+	}
+}
