@@ -48,8 +48,8 @@ func (f ctFile) Info() storage.ObjectInfo { return f.info }
 
 var errCtReadOnly = errors.New("concat test store is read-only")
 
-func (ctStore) CreateBucket(context.Context, string) error           { return errCtReadOnly }
-func (ctStore) DeleteBucket(context.Context, string) error           { return errCtReadOnly }
+func (ctStore) CreateBucket(context.Context, string) error            { return errCtReadOnly }
+func (ctStore) DeleteBucket(context.Context, string) error            { return errCtReadOnly }
 func (ctStore) ListBuckets(context.Context) ([]storage.Bucket, error) { return nil, errCtReadOnly }
 func (ctStore) StatBucket(context.Context, string) (storage.Bucket, error) {
 	return storage.Bucket{}, errCtReadOnly

@@ -20,10 +20,10 @@ type videoShape struct {
 
 // videoSource describes a clip's decoded video as the graph receives it.
 type videoSource struct {
-	Width, Height int              // coded size
-	SAR           astiav.Rational  // sample aspect ratio; 0/x means square
-	Rotation      int              // degrees clockwise to display upright
-	Rate          float64          // nominal frame rate, for choosing where fps goes
+	Width, Height int             // coded size
+	SAR           astiav.Rational // sample aspect ratio; 0/x means square
+	Rotation      int             // degrees clockwise to display upright
+	Rate          float64         // nominal frame rate, for choosing where fps goes
 }
 
 // videoFilterSpec builds the per-clip video chain: turn upright, bring to
