@@ -59,6 +59,11 @@ func TestAliOSS(t *testing.T) {
 				AfterDelete  *struct{ Code string }
 				DeleteMulti  []string
 				Remaining    []string
+				Multipart    struct {
+					Status int
+					Equal  bool
+					ETag   string
+				}
 				WrongSecret  *struct {
 					Name, Code, RequestID string
 					Status                int
@@ -77,6 +82,9 @@ func TestAliOSS(t *testing.T) {
 			require.Equal(t, "NoSuchKey", res.AfterDelete.Code)
 			require.Equal(t, []string{"dir/a b+c.txt", "never-there"}, res.DeleteMulti)
 			require.Equal(t, []string{"中文/视频.mp4"}, res.Remaining)
+			require.Equal(t, 200, res.Multipart.Status)
+			require.True(t, res.Multipart.Equal, "multipart object differs from what was uploaded")
+			require.Regexp(t, `-6"?$`, res.Multipart.ETag)
 			require.NotNil(t, res.WrongSecret)
 			require.Equal(t, "SignatureDoesNotMatch", res.WrongSecret.Code)
 			require.Equal(t, 403, res.WrongSecret.Status)

@@ -161,6 +161,12 @@ func v1Core(t *testing.T, client *oss.Client, httpClient *http.Client) {
 	data, _ = io.ReadAll(r)
 	r.Close()
 	require.True(t, bytes.Equal(payload[10<<20:10<<20+100], data))
+	// CopyFile uses UploadPartCopy with source ranges.
+	require.NoError(t, b.CopyFile("sdk-v1", "big/video.bin", "big/copy.bin", 3<<20, oss.Routines(2)))
+	hc, err := b.GetObjectDetailedMeta("big/copy.bin")
+	require.NoError(t, err)
+	require.Equal(t, h.Get("X-Oss-Hash-Crc64ecma"), hc.Get("X-Oss-Hash-Crc64ecma"))
+	require.Equal(t, h.Get("Content-Length"), hc.Get("Content-Length"))
 	ups, err := b.ListMultipartUploads()
 	require.NoError(t, err)
 	require.Empty(t, ups.Uploads)

@@ -55,6 +55,13 @@ async function main() {
   out.deleteMulti = (multi.deleted || []).map(d => d.Key || d).sort();
   const rest = await c.list({ 'max-keys': 100 });
   out.remaining = (rest.objects || []).map(o => o.name);
+  // multipartUpload: 1 MiB in 200 KiB parts (ali-oss's minimum is 100 KiB).
+  const big = Buffer.alloc(1 << 20);
+  for (let i = 0; i < big.length; i++) big[i] = (i * 7919) & 0xff;
+  const mp = await c.multipartUpload('big/file.bin', big, { partSize: 200 * 1024, parallel: 2 });
+  const back = await c.get('big/file.bin');
+  out.multipart = { status: mp.res.status, equal: Buffer.compare(back.content, big) === 0, etag: mp.etag || back.res.headers.etag };
+  await c.delete('big/file.bin');
   out.wrongSecret = await errorOf(client('wrong-secret').get('中文/视频.mp4'));
   process.stdout.write(JSON.stringify(out));
 }
