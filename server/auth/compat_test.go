@@ -103,3 +103,31 @@ func TestSDKQuirks(t *testing.T) {
 		})
 	}
 }
+
+func TestSignedSubsets(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		query string
+		want  []string // canonical resources, union first
+	}{
+		{"", []string{"/b/k"}},
+		{"prefix=a&max-keys=3&list-type=2", []string{"/b/k"}},
+		{"uploadId=U&partNumber=2", []string{"/b/k?partNumber=2&uploadId=U"}},
+		// Go SDKs sign x-oss-async-process, oss2 and Java do not.
+		{"x-oss-async-process", []string{"/b/k?x-oss-async-process", "/b/k"}},
+		{"acl&x-oss-async-process&resourceGroup=g", []string{
+			"/b/k?acl&resourceGroup=g&x-oss-async-process", "/b/k?acl&resourceGroup=g",
+			"/b/k?acl&x-oss-async-process", "/b/k?acl"}},
+	}
+	for _, c := range cases {
+		q := parseQuery(c.query)
+		var got []string
+		for _, signed := range signedSubsets(q) {
+			got = append(got, canonicalResourceV1(Resource{"b", "k"}, q, signed))
+		}
+		require.Equal(t, c.want, got, c.query)
+	}
+	// Too many disputed keys: the union, then each SDK's own list.
+	q := parseQuery("x-oss-a&x-oss-b&x-oss-c&x-oss-d&x-oss-e&acl")
+	require.Len(t, signedSubsets(q), 1+len(subresourceLists))
+}

@@ -5,7 +5,7 @@ import "strings"
 // Which query parameters a V1 signature covers. OSS signs "sub-resources"
 // only; listing parameters (prefix, marker, max-keys, delimiter, list-type,
 // encoding-type, start-after) never are. The SDKs carry slightly different
-// lists, so ossemu tries each SDK's rule (see subresourcePolicies).
+// lists, so ossemu tries the choices they disagree on (see signedSubsets).
 
 // v1GoSubresources is the v1 Go SDK's signKeyList (oss/conn.go), which also
 // matches ali-oss and oss2 for every parameter those send.
@@ -74,20 +74,79 @@ func setOf(keys ...string) map[string]bool {
 	return m
 }
 
-// subresourcePolicy decides whether a (decoded) query key is signed in V1.
-type subresourcePolicy func(key string) bool
+// javaSubresources is the Java SDK's SignParameters.SIGNED_PARAMTERS.
+var javaSubresources = setOf(
+	"acl", "uploads", "location", "cors", "logging", "website", "referer", "lifecycle",
+	"delete", "append", "tagging", "objectMeta", "uploadId", "partNumber", "security-token",
+	"position", "response-cache-control", "response-content-disposition",
+	"response-content-encoding", "response-content-language", "response-content-type",
+	"response-expires", "img", "style", "styleName", "replication", "replicationProgress",
+	"replicationLocation", "cname", "bucketInfo", "comp", "qos", "live", "status", "vod",
+	"startTime", "endTime", "x-oss-process", "processConfiguration", "symlink", "stat", "udf",
+	"udfName", "udfImage", "udfImageDesc", "udfApplication", "udfApplicationLog", "restore",
+	"versions", "versioning", "versionId", "encryption", "policy", "requestPayment",
+	"x-oss-traffic-limit", "qosInfo", "asyncFetch", "sequential", "x-oss-request-payer",
+	"vpcip", "vip", "inventory", "inventoryId", "continuation-token", "worm", "wormId",
+	"wormExtend", "callback", "callback-var",
+)
 
-// subresourcePolicies are tried in order; the first is the one reported in
-// SignatureDoesNotMatch errors. The union covers every SDK for the
-// parameters it actually sends; the others cover a client that sends a
-// parameter only some SDKs' lists contain (a custom x-oss-* key through the
-// v1 SDK, which v2 would sign and v1 would not; x-oss-async-process from
-// oss2, which does not sign it).
-var subresourcePolicies = []subresourcePolicy{
-	func(k string) bool {
-		return v1GoSubresources[k] || v2GoSubresources[k] || strings.HasPrefix(k, "x-oss-") || strings.HasPrefix(k, "response-")
-	},
+// subresourceLists are the SDKs' rules for which query keys V1 signs.
+var subresourceLists = []func(key string) bool{
 	func(k string) bool { return v1GoSubresources[k] },
 	func(k string) bool { return v2GoSubresources[k] || strings.HasPrefix(k, "x-oss-") },
 	func(k string) bool { return oss2Subresources[k] },
+	func(k string) bool { return javaSubresources[k] },
+}
+
+// maxAmbiguous bounds the subsets tried in signedSubsets (2^4 = 16 HMACs).
+const maxAmbiguous = 4
+
+// signedSubsets returns the sets of query keys a V1 signer may have signed,
+// the union of all SDK lists first (the form reported in
+// SignatureDoesNotMatch). Keys every list signs are always in; keys no list
+// signs (prefix, marker, max-keys, …) never are; a key only some lists sign
+// is "ambiguous" and both choices are tried, e.g. x-oss-async-process, which
+// the Go SDKs sign and oss2 and Java do not. With more than maxAmbiguous such
+// keys only each SDK's own list is tried.
+func signedSubsets(q query) []func(key string) bool {
+	var ambiguous []string
+	seen := make(map[string]bool)
+	for _, p := range q {
+		if seen[p.key] {
+			continue
+		}
+		seen[p.key] = true
+		n := 0
+		for _, in := range subresourceLists {
+			if in(p.key) {
+				n++
+			}
+		}
+		if n > 0 && n < len(subresourceLists) {
+			ambiguous = append(ambiguous, p.key)
+		}
+	}
+	union := func(k string) bool {
+		for _, in := range subresourceLists {
+			if in(k) {
+				return true
+			}
+		}
+		return false
+	}
+	if len(ambiguous) > maxAmbiguous {
+		return append([]func(string) bool{union}, subresourceLists...)
+	}
+	out := make([]func(string) bool, 0, 1<<len(ambiguous))
+	// mask bit i set = ambiguous[i] left out; mask 0 is the union.
+	for mask := 0; mask < 1<<len(ambiguous); mask++ {
+		excluded := make(map[string]bool)
+		for i, k := range ambiguous {
+			if mask&(1<<i) != 0 {
+				excluded[k] = true
+			}
+		}
+		out = append(out, func(k string) bool { return union(k) && !excluded[k] })
+	}
+	return out
 }

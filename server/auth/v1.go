@@ -81,8 +81,8 @@ func (v *Verifier) matchV1(r *http.Request, res Resource, q query, dates []strin
 	headerForms := ossHeadersV1(r.Header)
 	seen := make(map[string]bool)
 	first := ""
-	for _, policy := range subresourcePolicies {
-		resource := canonicalResourceV1(res, q, policy)
+	for _, signed := range signedSubsets(q) {
+		resource := canonicalResourceV1(res, q, signed)
 		for _, date := range dates {
 			for _, hdrs := range headerForms {
 				s := head + date + "\n" + hdrs + resource
@@ -162,7 +162,7 @@ func joinTrimmed(vs []string) string {
 
 // canonicalResourceV1 is "/", "/bucket/" or "/bucket/<key>" plus the signed
 // sub-resources, sorted, "k" or "k=v" with decoded values.
-func canonicalResourceV1(res Resource, q query, signed subresourcePolicy) string {
+func canonicalResourceV1(res Resource, q query, signed func(key string) bool) string {
 	var b strings.Builder
 	b.WriteByte('/')
 	if res.Bucket != "" {
