@@ -131,3 +131,16 @@ func TestSignedSubsets(t *testing.T) {
 	q := parseQuery("x-oss-a&x-oss-b&x-oss-c&x-oss-d&x-oss-e&acl")
 	require.Len(t, signedSubsets(q), 1+len(subresourceLists))
 }
+
+// TestOddHeaderMaps covers header maps a server never builds but a caller
+// might (empty value lists, lower-case keys): no panic, a clear answer.
+func TestOddHeaderMaps(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2024, 5, 6, 7, 8, 9, 0, time.UTC)
+	r := httptest.NewRequest("GET", "http://127.0.0.1/b/k", nil)
+	r.Header["X-Oss-Empty"] = []string{}
+	r.Header["x-oss-meta-lower"] = []string{"v"}
+	r.Header.Set("Date", now.Format(http.TimeFormat))
+	r.Header.Set("Authorization", "OSS ak:"+signV1("sk", "GET\n\n\n"+now.Format(http.TimeFormat)+"\nx-oss-meta-lower:v\n/b/k"))
+	require.NoError(t, verifierAt(now).Verify(r, Resource{"b", "k"}))
+}

@@ -118,7 +118,7 @@ func ossHeadersV1(h http.Header) []string {
 	multi := false
 	for k, vs := range h {
 		lk := strings.ToLower(k)
-		if !strings.HasPrefix(lk, "x-oss-") {
+		if !strings.HasPrefix(lk, "x-oss-") || len(vs) == 0 {
 			continue
 		}
 		if _, ok := values[lk]; !ok {
