@@ -154,6 +154,10 @@ func (s *Server) objectOp(w http.ResponseWriter, r *http.Request, bucket, key st
 		case has("acl"):
 			setOp(w, "GetObjectAcl")
 			return s.getACL(w, r, bucket, key)
+		case has("objectMeta"):
+			// Older oss2 and the Java SDK send GetObjectMeta as a GET.
+			setOp(w, "GetObjectMeta")
+			return s.objectMeta(w, r, bucket, key)
 		case unsupportedSub(q) != "":
 			return notImplemented(unsupportedSub(q))
 		}

@@ -169,7 +169,8 @@ func (s *Server) getObject(w http.ResponseWriter, r *http.Request, bucket, key s
 	return nil
 }
 
-// objectMeta answers HEAD ?objectMeta: the cheap subset of HeadObject.
+// objectMeta answers HEAD (or GET) ?objectMeta: the cheap subset of
+// HeadObject. A GET has no body, so it cannot announce the object's length.
 func (s *Server) objectMeta(w http.ResponseWriter, r *http.Request, bucket, key string) error {
 	info, err := s.deps.Storage.StatObject(r.Context(), bucket, key)
 	if err != nil {
@@ -177,7 +178,11 @@ func (s *Server) objectMeta(w http.ResponseWriter, r *http.Request, bucket, key 
 	}
 	h := w.Header()
 	h.Set("ETag", quoteETag(info.ETag))
-	h.Set("Content-Length", strconv.FormatInt(info.Size, 10))
+	if r.Method == http.MethodHead {
+		h.Set("Content-Length", strconv.FormatInt(info.Size, 10))
+	} else {
+		h.Set("Content-Length", "0")
+	}
 	h.Set("Last-Modified", info.LastModified.UTC().Format(http.TimeFormat))
 	h.Set("x-oss-last-access-time", info.LastModified.UTC().Format(http.TimeFormat))
 	h.Set("x-oss-hash-crc64ecma", strconv.FormatUint(info.CRC64, 10))
