@@ -28,7 +28,7 @@ type env struct {
 	Dir   string
 }
 
-func newEnv(t *testing.T, buckets ...string) *env {
+func newEnv(t testing.TB, buckets ...string) *env {
 	t.Helper()
 	dir := t.TempDir()
 	store, err := local.Open(context.Background(), local.Config{Dir: dir, NoSync: true})
