@@ -51,7 +51,7 @@ func TestSDKv1RoundTrip(t *testing.T) {
 				opts = append(opts, oss.HTTPClient(httpc))
 			}
 			if tc.version != oss.AuthV1 {
-				opts = append(opts, oss.AdditionalHeaders([]string{"Cache-Control"}))
+				opts = append(opts, oss.AdditionalHeaders([]string{"Cache-Control", "Content-Length", "Range"}))
 			}
 			client, err := oss.New(endpoint, testID, testSecret, opts...)
 			require.NoError(t, err)

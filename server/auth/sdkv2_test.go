@@ -20,7 +20,7 @@ func v2Client(f *fakeOSS, version oss.SignatureVersionType, virtual bool, id, se
 		WithRegion("cn-hangzhou").
 		WithSignatureVersion(version).
 		WithRetryMaxAttempts(1).
-		WithAdditionalHeaders([]string{"Cache-Control"})
+		WithAdditionalHeaders([]string{"Cache-Control", "Content-Length", "Range"})
 	httpc := http.DefaultClient
 	if virtual {
 		httpc = f.hostClient()
