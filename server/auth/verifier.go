@@ -9,7 +9,8 @@
 // with it for the requests it actually sends; ossemu cannot know that rule
 // for every parameter, so it computes the few plausible canonical forms and
 // accepts the request when any of them matches. All forms are keyed with the
-// secret, so this widens compatibility without letting an unsigned request in.
+// secret, so no request gets in without it; the one cost (docs/auth.md) is
+// that a sub-resource only some SDKs sign may be added to a V1-signed request.
 // The verifier never reads the request body.
 package auth
 
