@@ -1,6 +1,7 @@
 package ffmpeg
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -215,9 +216,16 @@ func ctRate(s string) float64 {
 	return n / d
 }
 
+// ctDecoded is what decoding a file back with libav found.
+type ctDecoded struct {
+	Video        int     // video frames
+	AudioFrames  int     // audio frames
+	AudioSeconds float64 // decoded samples / sample rate
+}
+
 // ctDecode decodes every audio and video packet of path with libav and
-// returns the frame count per media type; it fails on any decode error.
-func ctDecode(t testing.TB, path string) map[astiav.MediaType]int {
+// fails on any decode error.
+func ctDecode(t testing.TB, path string) ctDecoded {
 	t.Helper()
 	in, err := OpenInput(context.Background(), ctPathStore{ctStore{filepath.Dir(filepath.Dir(path))}},
 		filepath.Base(filepath.Dir(path)), filepath.Base(path))
@@ -234,10 +242,15 @@ func ctDecode(t testing.TB, path string) map[astiav.MediaType]int {
 	pkt, f := astiav.AllocPacket(), astiav.AllocFrame()
 	defer pkt.Free()
 	defer f.Free()
-	counts := map[astiav.MediaType]int{}
+	var res ctDecoded
 	drain := func(d *Decoder) {
 		for d.ReceiveFrame(f) == nil {
-			counts[d.MediaType()]++
+			if d.MediaType() == astiav.MediaTypeVideo {
+				res.Video++
+			} else {
+				res.AudioFrames++
+				res.AudioSeconds += float64(f.NbSamples()) / float64(f.SampleRate())
+			}
 			f.Unref()
 		}
 	}
@@ -252,5 +265,14 @@ func ctDecode(t testing.TB, path string) map[astiav.MediaType]int {
 		require.NoError(t, d.SendPacket(nil))
 		drain(d)
 	}
-	return counts
+	return res
+}
+
+// requireMoovFirst checks an MP4/MOV has its index before its media data.
+func requireMoovFirst(t testing.TB, path string) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	moov, mdat := bytes.Index(b, []byte("moov")), bytes.Index(b, []byte("mdat"))
+	require.True(t, moov > 0 && mdat > 0 && moov < mdat, "moov at %d, mdat at %d", moov, mdat)
 }

@@ -3,7 +3,6 @@ package ffmpeg
 import (
 	"testing"
 
-	"github.com/asticode/go-astiav"
 	"github.com/stretchr/testify/require"
 )
 
@@ -25,5 +24,5 @@ func TestConcatTwoClipsMP4(t *testing.T) {
 	require.InDelta(t, 5.0, p.duration(v), 0.1)
 	require.InDelta(t, 5.0, p.duration(a), 0.1)
 	n := ctDecode(t, out)
-	require.InDelta(t, 150, n[astiav.MediaTypeVideo], 1)
+	require.InDelta(t, 150, n.Video, 1)
 }

@@ -52,8 +52,11 @@ func openVideoEncoder(vp *videoPlan, f parser.Container, preset string, threads 
 
 	opts := videoCodecOptions(vp, preset, threads)
 	tag := astiav.CodecTag(0)
-	if vp.opts.Codec == parser.H265 && (f == parser.MP4 || f == parser.MOV) {
-		tag = astiav.CodecTag('h' | 'v'<<8 | 'c'<<16 | '1'<<24) // hvc1: what Apple players require
+	switch {
+	case vp.opts.Codec == parser.H265 && (f == parser.MP4 || f == parser.MOV):
+		tag = fourCC("hvc1") // what Apple players require
+	case vp.opts.Codec == parser.H265 && f == parser.AVI:
+		tag = fourCC("HEVC") // the AVI muxer has no default HEVC tag
 	}
 	if err := e.open(opts, tag); err != nil {
 		return nil, osserr.Wrap(osserr.InvalidArgument, err, "video encoder %s refused the parameters: %v", e.codec.Name(), err)
@@ -84,10 +87,21 @@ func videoCodecOptions(vp *videoPlan, preset string, threads int) map[string]str
 				opts["bufsize"] = strconv.FormatInt(o.BufSize, 10)
 			}
 		}
+		if !o.HasCRF && o.Bitrate > 0 {
+			// vb is honoured as a constant bitrate: VBV at the target and,
+			// for x264, filler data, so the file has the requested rate even
+			// where the picture is simple (the black of an audio-only clip).
+			b := strconv.FormatInt(vp.bitrate, 10)
+			opts["maxrate"], opts["minrate"] = b, b
+			opts["bufsize"] = strconv.FormatInt(2*vp.bitrate, 10)
+			if o.Codec == parser.H264 {
+				opts["x264-params"] = "nal-hrd=cbr"
+			}
+		}
 		if o.Codec == parser.H265 {
 			params := fmt.Sprintf("log-level=error:pools=%d", max(threads, 1))
-			if o.HasCRF && o.MaxRate > 0 {
-				params += fmt.Sprintf(":vbv-maxrate=%d:vbv-bufsize=%s", o.MaxRate/1000, kbits(opts["bufsize"]))
+			if opts["maxrate"] != "" {
+				params += fmt.Sprintf(":vbv-maxrate=%s:vbv-bufsize=%s", kbits(opts["maxrate"]), kbits(opts["bufsize"]))
 			}
 			opts["x265-params"] = params
 		}
@@ -96,6 +110,11 @@ func videoCodecOptions(vp *videoPlan, preset string, threads int) map[string]str
 		opts["deadline"] = deadline
 		opts["cpu-used"] = strconv.Itoa(cpu)
 		opts["row-mt"] = "1"
+		if !o.HasCRF && o.Bitrate > 0 {
+			b := strconv.FormatInt(vp.bitrate, 10)
+			opts["maxrate"], opts["minrate"] = b, b // libvpx CBR mode
+			opts["bufsize"] = strconv.FormatInt(2*vp.bitrate, 10)
+		}
 		if o.HasCRF {
 			opts["crf"] = crf
 			// b=0 is constant quality; a maxrate makes it constrained quality.
@@ -106,6 +125,10 @@ func videoCodecOptions(vp *videoPlan, preset string, threads int) map[string]str
 		}
 	}
 	return opts
+}
+
+func fourCC(s string) astiav.CodecTag {
+	return astiav.CodecTag(uint32(s[0]) | uint32(s[1])<<8 | uint32(s[2])<<16 | uint32(s[3])<<24)
 }
 
 func kbits(bits string) string {

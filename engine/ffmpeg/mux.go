@@ -31,6 +31,9 @@ func newMuxer(format, path string) (*muxer, error) {
 	}
 	m := &muxer{fc: fc, path: path, c: astikit.NewCloser()}
 	m.c.Add(fc.Free)
+	// Vorbis, FLAC and Opus in MP4 are still flagged experimental in FFmpeg
+	// 5.1 although players handle them; the parser decides what is allowed.
+	fc.SetStrictStdCompliance(astiav.StrictStdComplianceExperimental)
 	return m, nil
 }
 

@@ -1,0 +1,81 @@
+package ffmpeg
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// ctMatrix is every container with the codecs it may hold (the parser's
+// rules); the test joins two short clips into each pairing.
+var ctMatrix = []struct {
+	f     string
+	video []string
+	audio []string
+}{
+	{"mp4", []string{"h264", "h265", "vp9"}, []string{"mp3", "vorbis", "aac", "flac", "ac3", "opus"}},
+	{"mkv", []string{"h264", "h265", "vp9"}, []string{"mp3", "vorbis", "aac", "flac", "ac3", "opus", "pcm"}},
+	{"mov", []string{"h264", "h265"}, []string{"mp3", "vorbis", "aac", "ac3", "pcm"}},
+	{"asf", []string{"h264", "vp9"}, []string{"mp3", "vorbis", "aac", "flac", "ac3", "pcm"}},
+	{"avi", []string{"h264", "h265", "vp9"}, []string{"mp3", "vorbis", "aac", "flac", "ac3", "pcm"}},
+	{"mxf", []string{"h264"}, []string{"pcm"}},
+	{"ts", []string{"h264", "h265"}, []string{"mp3", "aac", "ac3", "opus"}},
+	{"flv", []string{"h264"}, []string{"mp3", "aac"}},
+	{"webm", []string{"vp9"}, []string{"vorbis", "opus"}},
+	{"mp3", nil, []string{"mp3"}},
+	{"aac", nil, []string{"aac"}},
+	{"flac", nil, []string{"flac"}},
+	{"oga", nil, []string{"vorbis", "flac", "opus"}},
+	{"ac3", nil, []string{"ac3"}},
+	{"opus", nil, []string{"opus"}},
+}
+
+// ctProbeCodec is ffprobe's name for each codec parameter value.
+var ctProbeCodec = map[string]string{
+	"h264": "h264", "h265": "hevc", "vp9": "vp9",
+	"mp3": "mp3", "vorbis": "vorbis", "aac": "aac", "flac": "flac", "ac3": "ac3", "opus": "opus", "pcm": "pcm_s16le",
+}
+
+// Every container with every codec it accepts: the output decodes back
+// with libav without error, carries the asked codecs, and lasts as long as
+// the trimmed inputs (1 s of pre.mov + 0.5 s of example.mkv).
+func TestConcatContainerMatrix(t *testing.T) {
+	t.Parallel()
+	store := ctNewStore(t, nil)
+	for _, m := range ctMatrix {
+		n := max(len(m.video), len(m.audio))
+		for i := 0; i < n; i++ {
+			vc, ac := "", m.audio[i%len(m.audio)]
+			name := m.f + "/" + ac
+			if len(m.video) > 0 {
+				vc = m.video[i%len(m.video)]
+				name = m.f + "/" + vc + "+" + ac
+			}
+			t.Run(name, func(t *testing.T) {
+				t.Parallel()
+				head := fmt.Sprintf("video/concat,t_1000,f_%s,acodec_%s,s_160x120", m.f, ac)
+				if vc != "" {
+					head += ",vcodec_" + vc
+				}
+				out := ctOne(t, store, "pre.mov", head+"/sur,o_"+ctB64("example.mkv")+",ss_5000,t_500"+ctSaveAs("o."+m.f))
+				p := ctProbeFile(t, out)
+				a := p.stream("audio")
+				require.GreaterOrEqual(t, a, 0)
+				require.Equal(t, ctProbeCodec[ac], p.Streams[a].CodecName)
+				dec := ctDecode(t, out)
+				require.InDelta(t, 1.5, dec.AudioSeconds, 0.1)
+				v := p.stream("video")
+				if vc == "" {
+					require.Equal(t, -1, v)
+					return
+				}
+				require.GreaterOrEqual(t, v, 0)
+				require.Equal(t, ctProbeCodec[vc], p.Streams[v].CodecName)
+				require.Equal(t, 160, p.Streams[v].Width)
+				require.Equal(t, 120, p.Streams[v].Height)
+				require.InDelta(t, 45, dec.Video, 1) // 1.5 s at pre.mov's 30 fps
+			})
+		}
+	}
+}
