@@ -75,3 +75,50 @@ func TestReopen(t *testing.T) {
 	_, err = os.Stat(filepath.Join(dir, "tmp", "w-crashed"))
 	require.ErrorIs(t, err, fs.ErrNotExist)
 }
+
+// No blob outlives its index row: overwrites, deletes, failed writes,
+// completed and aborted uploads leave exactly one blob per object.
+func TestNoOrphanBlobs(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	b := open(t, dir)
+	ctx := context.Background()
+	require.NoError(t, b.CreateBucket(ctx, "gcb"))
+	put := func(k, v string) {
+		_, err := b.PutObject(ctx, "gcb", k, strings.NewReader(v), storage.PutOptions{Size: -1})
+		require.NoError(t, err)
+	}
+	put("a", "1")
+	put("a", "2")
+	put("b", "1")
+	require.NoError(t, b.DeleteObject(ctx, "gcb", "b"))
+	_, err := b.PutObject(ctx, "gcb", "c", strings.NewReader("short"), storage.PutOptions{Size: 99})
+	require.Error(t, err)
+	up, err := b.InitiateUpload(ctx, "gcb", "m", storage.PutOptions{})
+	require.NoError(t, err)
+	p1, err := b.UploadPart(ctx, "gcb", "m", up.UploadID, 1, strings.NewReader("x"), storage.PutOptions{Size: -1})
+	require.NoError(t, err)
+	_, err = b.UploadPart(ctx, "gcb", "m", up.UploadID, 1, strings.NewReader("y"), storage.PutOptions{Size: -1})
+	require.NoError(t, err)
+	p1, err = b.UploadPart(ctx, "gcb", "m", up.UploadID, 1, strings.NewReader("x"), storage.PutOptions{Size: -1})
+	require.NoError(t, err)
+	_, err = b.CompleteUpload(ctx, "gcb", "m", up.UploadID, []storage.CompletePart{{PartNumber: 1, ETag: p1.ETag}})
+	require.NoError(t, err)
+	up2, err := b.InitiateUpload(ctx, "gcb", "n", storage.PutOptions{})
+	require.NoError(t, err)
+	_, err = b.UploadPart(ctx, "gcb", "n", up2.UploadID, 1, strings.NewReader("z"), storage.PutOptions{Size: -1})
+	require.NoError(t, err)
+	require.NoError(t, b.AbortUpload(ctx, "gcb", "n", up2.UploadID))
+
+	blobs := 0
+	require.NoError(t, filepath.WalkDir(filepath.Join(dir, "blobs"), func(_ string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			blobs++
+		}
+		return err
+	}))
+	require.Equal(t, 2, blobs, "objects a and m")
+	tmp, err := os.ReadDir(filepath.Join(dir, "tmp"))
+	require.NoError(t, err)
+	require.Empty(t, tmp)
+}
