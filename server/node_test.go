@@ -64,7 +64,7 @@ func TestAliOSS(t *testing.T) {
 					Equal  bool
 					ETag   string
 				}
-				WrongSecret  *struct {
+				WrongSecret *struct {
 					Name, Code, RequestID string
 					Status                int
 				}
