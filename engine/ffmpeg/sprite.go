@@ -60,14 +60,14 @@ func (s *Sprite) run(ctx context.Context, job *queue.Job, seek bool) (*queue.Res
 		in: in, sel: nil, keyOnly: p.Mode == parser.ModeKey, seek: seek,
 		origin: in.StartTime(v), tb: v.TimeBase(), frameDt: frameDuration(v),
 	}
-	dur := in.Duration(v)
+	dur := videoEnd(in, v, c)
 	if dur <= 0 && p.Mode == parser.ModeAvg {
 		if dur, err = scanDuration(ctx, c); err != nil {
 			return nil, nil, err
 		}
 	}
 	if dur > 0 && p.Start >= dur {
-		return nil, nil, osserr.New(osserr.InvalidArgument, "video/sprite: ss %d ms is not before the end of %s (duration %d ms)",
+		return nil, nil, osserr.New(osserr.InvalidArgument, "video/sprite: ss %d ms is not before the end of the video in %s (%d ms)",
 			p.Start.Milliseconds(), in.Name, dur.Milliseconds())
 	}
 	opts := map[string]string(nil)
@@ -139,6 +139,16 @@ func spriteSourceSize(in *Input, v *astiav.Stream) (image.Point, error) {
 		w, h = h, w
 	}
 	return image.Point{X: w, Y: h}, nil
+}
+
+// videoEnd is when the video stream ends, counted like frame times: the
+// stream's own duration when the container records one (an audio track may
+// run longer), else the container's duration, else 0 (unknown).
+func videoEnd(in *Input, v *astiav.Stream, c *capture) time.Duration {
+	if d, st := v.Duration(), v.StartTime(); d > 0 && st != NoPTS {
+		return c.time(st + d)
+	}
+	return in.Duration(v)
 }
 
 // frameDuration is the nominal frame interval (25 fps when unknown).

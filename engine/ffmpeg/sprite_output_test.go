@@ -157,6 +157,7 @@ func TestSpriteFailures(t *testing.T) {
 	// Video for 2 s in a 5 s file (the audio runs on).
 	shortVideo := inClip(t, "shortvideo.mp4", "-f", "lavfi", "-i", "testsrc=s=160x120:r=25:d=2",
 		"-f", "lavfi", "-i", "sine=d=5", "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac")
+	shortVideoMKV := inClip(t, "shortvideo.mkv", "-i", shortVideo, "-c", "copy")
 	junk := t.TempDir() + "/junk.mp4"
 	require.NoError(t, os.WriteFile(junk, []byte("definitely not a video, just text"), 0o644))
 	for _, tc := range []struct {
@@ -169,7 +170,9 @@ func TestSpriteFailures(t *testing.T) {
 		{"truncated", "../../testdata/videos/truncated.mp4", "video/sprite,f_jpg", osserr.InvalidMedia, "src/in.mp4", false},
 		{"audio only", "../../testdata/videos/sur1.aac", "video/sprite,f_jpg", osserr.InvalidMedia, "no video stream", false},
 		{"ss past the end", gop, "video/sprite,f_jpg,ss_12000", osserr.InvalidArgument, "ss 12000 ms", false},
-		{"video shorter than ss", shortVideo, "video/sprite,f_jpg,ss_3000", osserr.InvalidArgument, "no video frame at or after ss 3000 ms", true},
+		{"video shorter than ss", shortVideo, "video/sprite,f_jpg,ss_3000", osserr.InvalidArgument, "ss 3000 ms is not before the end of the video", false},
+		// Matroska records no per-stream duration: only decoding finds out.
+		{"video shorter than ss in mkv", shortVideoMKV, "video/sprite,f_jpg,ss_3000", osserr.InvalidArgument, "no video frame at or after ss 3000 ms", true},
 		{"sheet over 16384", gop, "video/sprite,f_jpg,sw_4000,tw_4,th_6", osserr.InvalidArgument, "exceeds 16384x16384", false},
 		{"sheet over 16384 by percent", gop, "video/sprite,f_jpg,psw_200,psh_200,tw_30,th_2", osserr.InvalidArgument, "exceeds 16384x16384", false},
 	} {
