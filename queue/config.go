@@ -66,6 +66,9 @@ type Config struct {
 	Parse func(process string) (*parser.Pipeline, error)
 	// OnFinish runs in the transaction that finishes a task (notifications).
 	OnFinish FinishHook
+	// Finished, when set, is called after a task's final state commits
+	// (to wake a notification dispatcher, or a test). It must not block.
+	Finished func(t *Task)
 	Logger   *slog.Logger
 }
 

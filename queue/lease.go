@@ -64,6 +64,18 @@ func leaseResult(res sql.Result, err error) error {
 	return nil
 }
 
+// finishTask is finish plus the Finished callback after the commit.
+func (p *Pool) finishTask(ctx context.Context, t *Task, token string) error {
+	if err := p.q.finish(ctx, t, token, p.cfg.OnFinish); err != nil {
+		return err
+	}
+	if p.cfg.Finished != nil {
+		c := *t
+		p.cfg.Finished(&c)
+	}
+	return nil
+}
+
 // finish moves a running task to its final state t.State (Succeeded or
 // Failed) with t's targets, code and message, and runs hook in the same
 // transaction. token must still own the lease ("" skips that check, for

@@ -62,6 +62,9 @@ loop:
 		case <-ctx.Done():
 			break loop
 		}
+		if ctx.Err() != nil {
+			break loop // select picks at random when both are ready
+		}
 		if time.Since(lastReap) >= reapEvery {
 			p.reap(runCtx, false)
 			lastReap = time.Now()
@@ -126,7 +129,7 @@ func (p *Pool) reap(ctx context.Context, atStart bool) error {
 		if t.Attempts >= p.cfg.MaxAttempts {
 			t.State, t.Code = Failed, osserr.InternalError.Name
 			t.Message = fmt.Sprintf("the task was interrupted %d times while running; giving up", t.Attempts)
-			err = p.q.finish(ctx, t, "", p.cfg.OnFinish)
+			err = p.finishTask(ctx, t, "")
 		} else {
 			err = p.q.requeueOrphan(ctx, t)
 		}

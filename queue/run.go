@@ -47,7 +47,7 @@ func (p *Pool) run(ctx, runCtx context.Context, t *Task, token string) {
 	switch {
 	case err == nil:
 		t.State, t.Targets, t.Code, t.Message = Succeeded, targets, "", ""
-		err = p.q.finish(fctx, t, token, p.cfg.OnFinish)
+		err = p.finishTask(fctx, t, token)
 		if err == nil {
 			log.Info("queue: task succeeded", "targets", len(targets))
 			return
@@ -72,7 +72,7 @@ func (p *Pool) run(ctx, runCtx context.Context, t *Task, token string) {
 		return
 	}
 	t.State, t.Targets, t.Code, t.Message = Failed, nil, code, msg
-	if ferr := p.q.finish(fctx, t, token, p.cfg.OnFinish); ferr != nil {
+	if ferr := p.finishTask(fctx, t, token); ferr != nil {
 		log.Error("queue: recording failure", "err", ferr)
 		if rerr := p.q.retry(fctx, t.ID, token, time.Now().Add(p.cfg.backoff(t.Attempts)), code, msg); rerr != nil {
 			log.Error("queue: scheduling a retry", "err", rerr)

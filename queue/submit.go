@@ -62,7 +62,18 @@ func (q *Queue) Enqueue(ctx context.Context, nt NewTask) (*Task, error) {
 	// Once handed over the submission is committed or failed regardless of
 	// ctx, so wait for the verdict: answering "failed" for a task that was
 	// in fact stored would make the caller retry and duplicate it.
-	if err := <-s.err; err != nil {
+	var err error
+	select {
+	case err = <-s.err:
+	case <-q.done:
+		// The writer stopped; it answered every submission it took.
+		select {
+		case err = <-s.err:
+		default:
+			err = ErrClosed
+		}
+	}
+	if err != nil {
 		return nil, err
 	}
 	return t, nil
