@@ -21,6 +21,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -34,7 +35,8 @@ type Notifier struct {
 	log    *slog.Logger
 	now    func() time.Time
 
-	wake chan struct{} // nudges the dispatcher; capacity 1
+	wake    chan struct{}          // nudges the dispatcher; capacity 1
+	certURL atomic.Pointer[string] // Config.CertURL, or what SetCertURL set
 
 	mu      sync.Mutex
 	arrived chan struct{} // closed (and replaced) when a queue gets a message
@@ -57,7 +59,7 @@ func New(ctx context.Context, cfg Config, db *sql.DB, log *slog.Logger) (*Notifi
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Notifier{
+	n := &Notifier{
 		cfg:     cfg,
 		db:      db,
 		signer:  signer,
@@ -66,8 +68,17 @@ func New(ctx context.Context, cfg Config, db *sql.DB, log *slog.Logger) (*Notifi
 		now:     time.Now,
 		wake:    make(chan struct{}, 1),
 		arrived: make(chan struct{}),
-	}, nil
+	}
+	n.SetCertURL(cfg.CertURL)
+	return n, nil
 }
+
+// SetCertURL sets the certificate URL pushes name in x-mns-signing-cert-url;
+// the emulator knows it only once its listener is open.
+func (n *Notifier) SetCertURL(u string) { n.certURL.Store(&u) }
+
+// CertURL is the certificate URL pushes name.
+func (n *Notifier) CertURL() string { return *n.certURL.Load() }
 
 // Signer is the key pair that signs pushes.
 func (n *Notifier) Signer() *Signer { return n.signer }

@@ -139,8 +139,8 @@ func (n *Notifier) pushRequest(ctx context.Context, d *delivery) (*http.Request,
 	h.Set("x-mns-subscriber", n.cfg.AccountID)
 	h.Set("x-mns-subscription-name", d.subscription)
 	h.Set("x-mns-publish-time", strconv.FormatInt(d.published, 10))
-	if n.cfg.CertURL != "" {
-		h.Set("x-mns-signing-cert-url", base64.StdEncoding.EncodeToString([]byte(n.cfg.CertURL)))
+	if u := n.CertURL(); u != "" {
+		h.Set("x-mns-signing-cert-url", base64.StdEncoding.EncodeToString([]byte(u)))
 	}
 	sig, err := n.signer.Sign(StringToSign(http.MethodPost, h, path))
 	if err != nil {
