@@ -19,6 +19,17 @@ func (n *Notifier) FinishHook() queue.FinishHook {
 	}
 }
 
+// Finished is the queue.Config.Finished callback: it wakes the dispatcher
+// once the finishing transaction has committed, so the notification goes
+// out at once rather than at the next poll.
+func (n *Notifier) Finished() func(t *queue.Task) {
+	return func(t *queue.Task) {
+		if t.Topic != "" {
+			n.Wake()
+		}
+	}
+}
+
 // FromQueueTask maps a finished queue task to what the envelope needs. A
 // video/sprite task's outputs are sprite sheets: they go under one target's
 // Image.Sprites (the target's URI is the first sheet), as IMM reports sprite

@@ -57,6 +57,7 @@ func TestQueueFinishHook(t *testing.T) {
 	cfg.Processors = queue.Processors{parser.ActionConcat: fakeConcat{}}
 	cfg.Parse = func(string) (*parser.Pipeline, error) { return &parser.Pipeline{Concat: &parser.Concat{}}, nil }
 	cfg.OnFinish = n.FinishHook()
+	cfg.Finished = n.Finished()
 	cfg.Logger = slog.New(slog.DiscardHandler)
 	pool, err := queue.NewPool(q, cfg)
 	require.NoError(t, err)
