@@ -154,6 +154,24 @@ func (s *Server) getACL(w http.ResponseWriter, r *http.Request, bucket, key stri
 	}{Owner: owner{ownerID, ownerID}, Grant: grant})
 }
 
+// putACL accepts an ACL change and ignores it: ossemu has one account and
+// no public access, so every bucket and object stays private. Accepting it
+// keeps setup code that sets ACLs working.
+func (s *Server) putACL(w http.ResponseWriter, r *http.Request, bucket, key string) error {
+	var err error
+	if key == "" {
+		_, err = s.deps.Storage.StatBucket(r.Context(), bucket)
+	} else {
+		_, err = s.deps.Storage.StatObject(r.Context(), bucket, key)
+	}
+	if err != nil {
+		return err
+	}
+	io.Copy(io.Discard, io.LimitReader(r.Body, 64<<10))
+	w.WriteHeader(http.StatusOK)
+	return nil
+}
+
 // intParam parses an optional integer query parameter within [lo, hi].
 func intParam(q url.Values, name string, def, lo, hi int) (int, error) {
 	v := q.Get(name)

@@ -69,7 +69,7 @@ func (s *Server) serviceOp(w http.ResponseWriter, r *http.Request, q url.Values)
 // bucket calls (a PUT ?acl must not overwrite the object with its body).
 var unsupported = []string{
 	"acl", "tagging", "cors", "lifecycle", "website", "referer", "logging", "policy",
-	"versioning", "versions", "symlink", "restore", "append", "encryption", "replication",
+	"versioning", "versions", "symlink", "restore", "encryption", "replication",
 	"worm", "inventory", "select", "qos", "requestPayment", "transferAcceleration",
 	"stat", "live", "cname", "style", "bucketArchiveDirectRead", "resourceGroup",
 }
@@ -118,6 +118,10 @@ func (s *Server) bucketOp(w http.ResponseWriter, r *http.Request, bucket string,
 			return s.listObjects(w, r, bucket, q, false)
 		}
 	case http.MethodPut:
+		if has("acl") {
+			setOp(w, "PutBucketAcl")
+			return s.putACL(w, r, bucket, "")
+		}
 		if sub := unsupportedSub(q); sub != "" {
 			return notImplemented(sub)
 		}
@@ -172,6 +176,9 @@ func (s *Server) objectOp(w http.ResponseWriter, r *http.Request, bucket, key st
 		return s.getObject(w, r, bucket, key, q)
 	case http.MethodPut:
 		switch {
+		case has("acl"):
+			setOp(w, "PutObjectAcl")
+			return s.putACL(w, r, bucket, key)
 		case unsupportedSub(q) != "":
 			return notImplemented(unsupportedSub(q))
 		case has("partNumber") || has("uploadId"):
@@ -201,6 +208,9 @@ func (s *Server) objectOp(w http.ResponseWriter, r *http.Request, bucket, key st
 		case has("uploadId"):
 			setOp(w, "CompleteMultipartUpload")
 			return s.completeUpload(w, r, bucket, key, q)
+		case has("append"):
+			setOp(w, "AppendObject")
+			return s.appendObject(w, r, bucket, key, q)
 		case unsupportedSub(q) != "":
 			return notImplemented(unsupportedSub(q))
 		}

@@ -31,9 +31,12 @@ func writeObjectHeaders(w http.ResponseWriter, info storage.ObjectInfo) {
 	h.Set("x-oss-hash-crc64ecma", strconv.FormatUint(info.CRC64, 10))
 	h.Set("Accept-Ranges", "bytes")
 	h.Set("x-oss-storage-class", "Standard")
-	if info.PartCount > 0 {
+	switch {
+	case info.PartCount > 0:
 		h.Set("x-oss-object-type", "Multipart")
-	} else {
+	case info.Headers[appendableHeader] != "":
+		// set from info.Headers below
+	default:
 		h.Set("x-oss-object-type", "Normal")
 	}
 	for k, v := range info.UserMeta {

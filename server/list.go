@@ -136,8 +136,11 @@ func (s *Server) listObjects(w http.ResponseWriter, r *http.Request, bucket stri
 	for _, o := range page.Objects {
 		c := contentXML{Key: encodeIf(enc, o.Key), LastModified: isoTime(o.LastModified), ETag: quoteETag(o.ETag),
 			Type: "Normal", Size: o.Size, StorageClass: "Standard"}
-		if o.PartCount > 0 {
+		switch {
+		case o.PartCount > 0:
 			c.Type = "Multipart"
+		case o.Headers[appendableHeader] != "":
+			c.Type = "Appendable"
 		}
 		if withOwner {
 			c.Owner = &owner{ownerID, ownerID}

@@ -90,8 +90,10 @@ func TestResponseHeadersAndErrors(t *testing.T) {
 
 	resp = e.do(t, "GET", "nobucket", "k", "", nil, nil)
 	requireOSSError(t, resp, 404, "NoSuchBucket")
-	resp = e.do(t, "PUT", "hdrs", "obj.txt", "acl", strings.NewReader("x"), nil, "acl")
+	resp = e.do(t, "PUT", "hdrs", "obj.txt", "tagging", strings.NewReader("x"), nil, "tagging")
 	requireOSSError(t, resp, 501, "NotImplemented")
+	resp = e.do(t, "PUT", "hdrs", "obj.txt", "acl", strings.NewReader(""), map[string]string{"x-oss-object-acl": "public-read"}, "acl")
+	require.Equal(t, 200, resp.StatusCode, "ACL changes are accepted and ignored")
 	resp = e.do(t, "GET", "hdrs", "obj.txt", "", nil, nil)
 	data, _ = io.ReadAll(resp.Body)
 	require.Equal(t, body, string(data), "a refused sub-resource PUT must not touch the object")
