@@ -158,17 +158,18 @@ type ctProbe struct {
 		BitRate    string `json:"bit_rate"`
 	} `json:"format"`
 	Packets []struct {
-		StreamIndex int    `json:"stream_index"`
-		PtsTime     string `json:"pts_time"`
-		DurTime     string `json:"duration_time"`
-		Flags       string `json:"flags"`
+		StreamIndex int     `json:"stream_index"`
+		PtsTime     string  `json:"pts_time"`
+		DurTime     string  `json:"duration_time"`
+		Flags       string  `json:"flags"`
+		Size        float64 `json:"size,string"`
 	} `json:"packets"`
 }
 
 func ctProbeFile(t testing.TB, path string) ctProbe {
 	t.Helper()
 	out, err := exec.Command("ffprobe", "-v", "error", "-show_streams", "-show_format", "-show_packets",
-		"-show_entries", "packet=stream_index,pts_time,duration_time,flags", "-of", "json", path).Output()
+		"-show_entries", "packet=stream_index,pts_time,duration_time,flags,size", "-of", "json", path).Output()
 	require.NoError(t, err, path)
 	var p ctProbe
 	require.NoError(t, json.Unmarshal(out, &p))

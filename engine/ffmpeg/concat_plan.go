@@ -186,6 +186,16 @@ func streamRate(in *Input, s *astiav.Stream) float64 {
 	if math.IsNaN(r) || r <= 0 || r > 240 {
 		return 25
 	}
+	// A variable-rate clip (its average well below its base rate) gets
+	// the nearest common rate at or above its average: a phone's 29.6
+	// average becomes 30.
+	if base := s.RFrameRate().Float64(); base > r*1.02 {
+		for _, std := range []float64{24, 25, 30, 50, 60, 120} {
+			if std >= r*0.99 {
+				return std
+			}
+		}
+	}
 	best, bestDiff := r, math.Inf(1)
 	for _, std := range []float64{23.976, 24, 25, 29.97, 30, 48, 50, 59.94, 60, 100, 119.88, 120} {
 		if d := math.Abs(r - std); d/std < 0.01 && d < bestDiff {

@@ -1,0 +1,150 @@
+package ffmpeg
+
+import (
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/ossemu/ossemu/osserr"
+)
+
+func ctBitrate(t testing.TB, p ctProbe, kind string) float64 {
+	t.Helper()
+	i := p.stream(kind)
+	require.GreaterOrEqual(t, i, 0)
+	var bytes float64
+	for _, k := range p.Packets {
+		if k.StreamIndex == i {
+			bytes += k.Size
+		}
+	}
+	return bytes * 8 / p.duration(i)
+}
+
+func ctSize(t testing.TB, path string) int64 {
+	t.Helper()
+	st, err := os.Stat(path)
+	require.NoError(t, err)
+	return st.Size()
+}
+
+// vb is met (constant bitrate); crf trades size for quality; crf with
+// maxrate caps the rate.
+func TestConcatRateControl(t *testing.T) {
+	t.Parallel()
+	store := ctNewStore(t, nil)
+	run := func(params string) ctProbe {
+		out := ctOne(t, store, "pre.mov", "video/concat,f_mkv,vcodec_h264,an_1,"+params+ctSaveAs("x.mkv"))
+		return ctProbeFile(t, out)
+	}
+	for _, vb := range []float64{300_000, 1_500_000} {
+		got := ctBitrate(t, run("vb_"+strconv.Itoa(int(vb))), "video")
+		require.InEpsilon(t, vb, got, 0.15, "vb %v", vb)
+	}
+	hi, lo := run("crf_18"), run("crf_40")
+	require.Greater(t, ctBitrate(t, hi, "video"), 3*ctBitrate(t, lo, "video"))
+	capped := ctBitrate(t, run("crf_18,maxrate_300000,bufsize_300000"), "video")
+	// VBV bounds the average by maxrate plus one buffer over the clip's 3 s.
+	require.Less(t, capped, (300_000+300_000/3)*1.05)
+	require.Less(t, capped, ctBitrate(t, hi, "video")/2)
+
+	// The same for x265 and VP9: vb reached, crf bigger at a lower value.
+	for _, vc := range []string{"h265", "vp9"} {
+		out := ctOne(t, store, "pre.mov", "video/concat,f_mkv,vcodec_"+vc+",an_1,vb_500000"+ctSaveAs("x.mkv"))
+		require.InEpsilon(t, 500_000, ctBitrate(t, ctProbeFile(t, out), "video"), 0.3, vc)
+		a := ctOne(t, store, "pre.mov", "video/concat,f_mkv,vcodec_"+vc+",an_1,crf_20"+ctSaveAs("x.mkv"))
+		b := ctOne(t, store, "pre.mov", "video/concat,f_mkv,vcodec_"+vc+",an_1,crf_45"+ctSaveAs("x.mkv"))
+		require.Greater(t, ctSize(t, a), 2*ctSize(t, b), vc)
+	}
+}
+
+// g sets the keyframe interval; fps changes the frame count.
+func TestConcatGOPAndFPS(t *testing.T) {
+	t.Parallel()
+	store := ctNewStore(t, nil)
+	out := ctOne(t, store, "pre.mov", "video/concat,f_mp4,vcodec_h264,acodec_aac,g_10,fps_20"+ctSaveAs("g.mp4"))
+	p := ctProbeFile(t, out)
+	keys, frames := 0, 0
+	for _, k := range p.Packets {
+		if k.StreamIndex == p.stream("video") {
+			frames++
+			if strings.HasPrefix(k.Flags, "K") {
+				keys++
+			}
+		}
+	}
+	require.Equal(t, 60, frames) // 3 s at 20 fps
+	require.Equal(t, 6, keys)
+}
+
+// vn_1 and an_1 drop a stream; audio parameters are applied.
+func TestConcatStreamsAndAudio(t *testing.T) {
+	t.Parallel()
+	store := ctNewStore(t, nil)
+	p := ctProbeFile(t, ctOne(t, store, "pre.mov", "video/concat,f_mp4,vn_1,acodec_aac,ar_22050,ac_1,ab_64000"+ctSaveAs("a.mp4")))
+	require.Len(t, p.Streams, 1)
+	require.Equal(t, "audio", p.Streams[0].CodecType)
+	require.Equal(t, "22050", p.Streams[0].SampleRate)
+	require.Equal(t, 1, p.Streams[0].Channels)
+	require.InEpsilon(t, 64_000, ctBitrate(t, p, "audio"), 0.2)
+	require.InDelta(t, 3.0, p.duration(0), 0.05)
+
+	p = ctProbeFile(t, ctOne(t, store, "pre.mov", "video/concat,f_mp4,vcodec_h264,an_1"+ctSaveAs("v.mp4")))
+	require.Len(t, p.Streams, 1)
+	require.Equal(t, "video", p.Streams[0].CodecType)
+
+	// An audio-only output of a video-only clip is silence of its length.
+	p = ctProbeFile(t, ctOne(t, store, "video_only.mp4", "video/concat,f_mp3,acodec_mp3"+ctSaveAs("s.mp3")))
+	require.InDelta(t, 2.0, p.formatDuration(), 0.1)
+
+	// adepth: FLAC at 24 bits, PCM s24.
+	p = ctProbeFile(t, ctOne(t, store, "pre.mov", "video/concat,f_flac,acodec_flac,adepth_24"+ctSaveAs("a.flac")))
+	require.Equal(t, 24, p.Streams[0].BitsPerSample)
+	p = ctProbeFile(t, ctOne(t, store, "pre.mov", "video/concat,f_mkv,vcodec_h264,acodec_pcm,adepth_24"+ctSaveAs("a.mkv")))
+	require.Equal(t, "pcm_s24le", p.Streams[p.stream("audio")].CodecName)
+
+	// aq: a higher quality is a bigger file.
+	lo := ctSize(t, ctOne(t, store, "sur1.aac", "video/concat,f_mp3,acodec_mp3,aq_10"+ctSaveAs("l.mp3")))
+	hi := ctSize(t, ctOne(t, store, "sur1.aac", "video/concat,f_mp3,acodec_mp3,aq_95"+ctSaveAs("h.mp3")))
+	require.Greater(t, hi, lo)
+}
+
+// fpsopt, sopt and arotate against the align clip (pre.mov: 320x240, 30 fps).
+func TestConcatOptions(t *testing.T) {
+	t.Parallel()
+	store := ctNewStore(t, nil)
+	video := func(params string) ctProbe {
+		return ctProbeFile(t, ctOne(t, store, "pre.mov", "video/concat,f_mp4,vcodec_h264,an_1,t_500,"+params+ctSaveAs("o.mp4")))
+	}
+	fail := func(params string) {
+		_, err := ctRun(t, store, "pre.mov", "video/concat,f_mp4,vcodec_h264,an_1,t_500,"+params+ctSaveAs("o.mp4"))
+		require.True(t, osserr.Is(err, osserr.InvalidArgument), "%s: %v", params, err)
+	}
+	p := video("fps_60,fpsopt_1")
+	require.InDelta(t, 30, ctRate(p.Streams[0].AvgFrameRate), 0.01)
+	p = video("fps_60,fpsopt_0")
+	require.InDelta(t, 60, ctRate(p.Streams[0].AvgFrameRate), 0.01)
+	fail("fps_60,fpsopt_2")
+
+	p = video("s_640x480,sopt_1")
+	require.Equal(t, 320, p.Streams[0].Width)
+	fail("s_640x480,sopt_2")
+	p = video("s_640x")
+	require.Equal(t, []int{640, 480}, []int{p.Streams[0].Width, p.Streams[0].Height})
+
+	// arotate follows the align clip's orientation: a portrait align turns
+	// 640x360 into 360x640.
+	p = ctProbeFile(t, ctOne(t, store, "portrait.mp4", "video/concat,f_mp4,vcodec_h264,an_1,s_640x360,arotate_1"+ctSaveAs("o.mp4")))
+	require.Equal(t, []int{360, 640}, []int{p.Streams[0].Width, p.Streams[0].Height})
+
+	p = video("pixfmt_yuv422p")
+	require.Equal(t, "yuv422p", p.Streams[0].PixFmt)
+
+	// MXF: a frame rate it cannot store is refused clearly.
+	_, err := ctRun(t, store, "pre.mov", "video/concat,f_mxf,vcodec_h264,acodec_pcm,fps_15"+ctSaveAs("o.mxf"))
+	require.True(t, osserr.Is(err, osserr.InvalidArgument), "%v", err)
+	require.Contains(t, err.Error(), "mxf")
+}

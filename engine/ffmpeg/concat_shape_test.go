@@ -1,0 +1,150 @@
+package ffmpeg
+
+import (
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// ctGray returns the luma plane of the frame at sec, decoded by the ffmpeg
+// CLI (outputs carry no rotation, so the CLI shows them as stored).
+func ctGray(t testing.TB, path string, sec float64) (w, h int, y []byte) {
+	t.Helper()
+	p := ctProbeFile(t, path)
+	v := p.stream("video")
+	require.GreaterOrEqual(t, v, 0)
+	w, h = p.Streams[v].Width, p.Streams[v].Height
+	y, err := exec.Command("ffmpeg", "-v", "error", "-ss", strconv.FormatFloat(sec, 'f', 3, 64), "-i", path,
+		"-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "gray", "-").Output()
+	require.NoError(t, err)
+	require.Len(t, y, w*h)
+	return w, h, y
+}
+
+// ctMakeClip renders a clip with the ffmpeg CLI into a temp dir.
+func ctMakeClip(t testing.TB, name string, args ...string) string {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), name)
+	cmd := exec.Command("ffmpeg", append(append([]string{"-hide_banner", "-loglevel", "error", "-y"}, args...), out)...)
+	b, err := cmd.CombinedOutput()
+	require.NoError(t, err, string(b))
+	return out
+}
+
+// A phone clip stored landscape with a 90° display matrix comes out
+// upright: 180x320, white half on top.
+func TestConcatRotation(t *testing.T) {
+	t.Parallel()
+	store := ctNewStore(t, nil)
+	out := ctOne(t, store, "portrait.mp4", "video/concat,f_mp4,vcodec_h264,acodec_aac"+ctSaveAs("r.mp4"))
+	w, h, y := ctGray(t, out, 0.5)
+	require.Equal(t, 180, w)
+	require.Equal(t, 320, h)
+	require.Greater(t, int(y[40*w+90]), 200, "top half is white")
+	require.Less(t, int(y[280*w+90]), 50, "bottom half is black")
+
+	// Joined after a landscape align clip with fill: pillarboxed, upright.
+	out = ctOne(t, store, "pre.mov", "video/concat,f_mp4,vcodec_h264,acodec_aac,s_320x180,scaletype_fill/sur,o_"+ctB64("portrait.mp4")+ctSaveAs("r2.mp4"))
+	w, h, y = ctGray(t, out, 3.5)
+	require.Equal(t, 320, w)
+	require.Equal(t, 180, h)
+	require.Less(t, int(y[20*w+5]), 50, "left bar")
+	require.Greater(t, int(y[20*w+160]), 200, "top of the upright picture")
+	require.Less(t, int(y[160*w+160]), 50, "bottom of the upright picture")
+}
+
+// Each scale type, on a 4:3 clip whose top quarter is white, into 320x120.
+func TestConcatScaleTypes(t *testing.T) {
+	t.Parallel()
+	clip := ctMakeClip(t, "band.mp4", "-f", "lavfi", "-i",
+		"color=black:s=320x240:r=25:d=1,drawbox=x=0:y=0:w=320:h=60:color=white:t=fill",
+		"-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p")
+	store := ctNewStore(t, map[string]string{"band.mp4": clip})
+	for _, tc := range []struct {
+		scale            string
+		width            int
+		topLeft, topMid  bool // white?
+		wantsBlackBottom bool
+	}{
+		{"stretch", 320, true, true, true},
+		{"crop", 320, false, false, true}, // the middle rows only: the band is cut away
+		{"fill", 320, false, true, true},  // pillarbox
+		{"fit", 160, true, true, true},    // the output takes the clip's 4:3 inside 320x120
+	} {
+		t.Run(tc.scale, func(t *testing.T) {
+			t.Parallel()
+			out := ctOne(t, store, "band.mp4", "video/concat,f_mp4,vcodec_h264,an_1,s_320x120,scaletype_"+tc.scale+ctSaveAs("s.mp4"))
+			w, h, y := ctGray(t, out, 0.5)
+			require.Equal(t, tc.width, w)
+			require.Equal(t, 120, h)
+			white := func(x, yy int) bool { return y[yy*w+x] > 200 }
+			require.Equal(t, tc.topLeft, white(4, 5), "top left")
+			require.Equal(t, tc.topMid, white(w/2, 5), "top middle")
+			require.False(t, white(w/2, 110), "bottom middle")
+		})
+	}
+}
+
+// A variable-frame-rate clip becomes constant rate without changing its
+// timing: 3 s stay 3 s, every frame lasts 1/fps.
+func TestConcatVFR(t *testing.T) {
+	t.Parallel()
+	store := ctNewStore(t, nil)
+	out := ctOne(t, store, "vfr.mp4", "video/concat,f_mkv,vcodec_h264,acodec_aac,fps_25"+ctSaveAs("v.mkv"))
+	p := ctProbeFile(t, out)
+	v, a := p.stream("video"), p.stream("audio")
+	require.InDelta(t, 3.0, p.duration(v), 0.1)
+	require.InDelta(t, 3.0, p.duration(a), 0.1)
+	require.InDelta(t, 75, ctDecode(t, out).Video, 1)
+	for _, k := range p.Packets {
+		if k.StreamIndex == v {
+			require.Equal(t, "0.040000", k.DurTime)
+		}
+	}
+	// Without fps the output takes a common rate at or above the average.
+	out = ctOne(t, store, "vfr.mp4", "video/concat,f_mp4,vcodec_h264,acodec_aac"+ctSaveAs("v.mp4"))
+	p = ctProbeFile(t, out)
+	require.InDelta(t, 30, ctRate(p.Streams[p.stream("video")].AvgFrameRate), 0.01)
+	require.InDelta(t, 3.0, p.duration(p.stream("video")), 0.1)
+}
+
+// An odd-sized 4:4:4 clip: the output is the nearest even size below, in
+// the clip's own pixel format.
+func TestConcatOddSize(t *testing.T) {
+	t.Parallel()
+	store := ctNewStore(t, nil)
+	out := ctOne(t, store, "odd.mp4", "video/concat,f_mp4,vcodec_h264,acodec_aac/sur,o_"+ctB64("pre.mov")+",t_500"+ctSaveAs("o.mp4"))
+	p := ctProbeFile(t, out)
+	v := p.stream("video")
+	require.Equal(t, 320, p.Streams[v].Width)
+	require.Equal(t, 240, p.Streams[v].Height)
+	require.Equal(t, "yuv444p", p.Streams[v].PixFmt)
+	require.InDelta(t, 2.5, p.duration(v), 0.1)
+
+	// And an explicit odd size is rounded the same way.
+	out = ctOne(t, store, "pre.mov", "video/concat,f_mp4,vcodec_h264,acodec_aac,t_500,s_161x91"+ctSaveAs("o2.mp4"))
+	p = ctProbeFile(t, out)
+	require.Equal(t, 160, p.Streams[p.stream("video")].Width)
+	require.Equal(t, 90, p.Streams[p.stream("video")].Height)
+}
+
+// 10-bit HEVC with 5.1 audio as the align clip: the defaults follow it
+// (10-bit, 6 channels) unless ac says otherwise, and 5.1 is downmixed.
+func TestConcatTenBitSurround(t *testing.T) {
+	t.Parallel()
+	store := ctNewStore(t, nil)
+	out := ctOne(t, store, "hevc10.mp4", "video/concat,f_mkv,vcodec_h264,acodec_aac"+ctSaveAs("h.mkv"))
+	p := ctProbeFile(t, out)
+	require.Equal(t, "yuv420p10le", p.Streams[p.stream("video")].PixFmt)
+	require.Equal(t, 6, p.Streams[p.stream("audio")].Channels)
+
+	out = ctOne(t, store, "hevc10.mp4", "video/concat,f_mp4,vcodec_h265,acodec_aac,ac_2,pixfmt_yuv420p"+ctSaveAs("h.mp4"))
+	p = ctProbeFile(t, out)
+	require.Equal(t, "hevc", p.Streams[p.stream("video")].CodecName)
+	require.Equal(t, "yuv420p", p.Streams[p.stream("video")].PixFmt)
+	require.Equal(t, 2, p.Streams[p.stream("audio")].Channels)
+	require.InDelta(t, 2.0, p.duration(p.stream("audio")), 0.1)
+}
