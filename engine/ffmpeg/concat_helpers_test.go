@@ -277,3 +277,14 @@ func requireMoovFirst(t testing.TB, path string) {
 	moov, mdat := bytes.Index(b, []byte("moov")), bytes.Index(b, []byte("mdat"))
 	require.True(t, moov > 0 && mdat > 0 && moov < mdat, "moov at %d, mdat at %d", moov, mdat)
 }
+
+func ctTemplate(t testing.TB, s string) parser.Template {
+	t.Helper()
+	tmpl, err := parser.ParseTemplate(s)
+	require.NoError(t, err)
+	return tmpl
+}
+
+func ctVars() parser.Vars {
+	return parser.Vars{Bucket: ctBucket, Key: "dir/in.mp4", Index: 1, AutoExt: "ts"}
+}
