@@ -160,3 +160,29 @@ func TestHealthMetricsAndReserved(t *testing.T) {
 	requireOSSError(t, resp, 400, "InvalidRequest")
 	resp.Body.Close()
 }
+
+func TestCORS(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, "cors")
+	req, _ := http.NewRequest("OPTIONS", e.URL+"/cors/k", nil)
+	req.Header.Set("Origin", "http://localhost:5173")
+	req.Header.Set("Access-Control-Request-Method", "PUT")
+	req.Header.Set("Access-Control-Request-Headers", "authorization, x-oss-date")
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, 200, resp.StatusCode)
+	require.Equal(t, "http://localhost:5173", resp.Header.Get("Access-Control-Allow-Origin"))
+	require.Equal(t, "authorization, x-oss-date", resp.Header.Get("Access-Control-Allow-Headers"))
+	require.Contains(t, resp.Header.Get("Access-Control-Allow-Methods"), "PUT")
+
+	// A real request still needs a signature; the error is readable cross-origin.
+	req, _ = http.NewRequest("GET", e.URL+"/cors/k", nil)
+	req.Header.Set("Origin", "http://localhost:5173")
+	resp, err = http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	require.Equal(t, "http://localhost:5173", resp.Header.Get("Access-Control-Allow-Origin"))
+	require.Contains(t, resp.Header.Get("Access-Control-Expose-Headers"), "ETag")
+	requireOSSError(t, resp, 403, "AccessDenied")
+	resp.Body.Close()
+}

@@ -115,11 +115,11 @@ func (s *Server) routes() http.Handler {
 		})
 	})
 	r.HandleFunc("/*", s.serveOSS)
-	return s.commonHeaders(s.instrument(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+	return s.commonHeaders(s.instrument(s.cors(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		if s.hostBucket(req.Host) != "" {
 			s.serveOSS(w, req)
 			return
 		}
 		r.ServeHTTP(w, req)
-	})))
+	}))))
 }

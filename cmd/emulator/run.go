@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -67,7 +68,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if err != nil {
 		return err
 	}
-	hs := &http.Server{Handler: srv.Handler(), ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
+	hs := &http.Server{
+		Handler:  srv.Handler(),
+		ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+		// Bodies may take long (multi-GB uploads); only header reading is bounded.
+		ReadHeaderTimeout: 30 * time.Second,
+	}
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
 	logger.Info("ossemu started", "addr", ln.Addr().String(), "data_dir", cfg.Storage.Dir, "region", cfg.Server.Region)
