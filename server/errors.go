@@ -54,14 +54,15 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	doc := append([]byte(xml.Header), out...)
 	h := w.Header()
+	if e.Code.Status == http.StatusNotModified {
+		// 304 keeps the validators (ETag, Last-Modified) and has no body.
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
 	h.Set("x-oss-ec", e.Code.EC)
 	// Headers set for a success that never happened must not leak.
 	for _, k := range []string{"ETag", "Last-Modified", "Content-Range", "Accept-Ranges", "x-oss-hash-crc64ecma"} {
 		h.Del(k)
-	}
-	if e.Code.Status == http.StatusNotModified {
-		w.WriteHeader(http.StatusNotModified)
-		return
 	}
 	if r.Method == http.MethodHead {
 		h.Set("x-oss-err", base64.StdEncoding.EncodeToString(doc))

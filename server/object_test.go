@@ -73,6 +73,9 @@ func TestResponseHeadersAndErrors(t *testing.T) {
 	for _, c := range cond {
 		resp := e.do(t, "GET", "hdrs", "obj.txt", "", nil, c.hdr)
 		require.Equal(t, c.status, resp.StatusCode, "%v", c.hdr)
+		if c.status == 304 {
+			require.Equal(t, etag, resp.Header.Get("ETag"))
+		}
 		if c.status == 412 {
 			requireOSSError(t, resp, 412, "PreconditionFailed")
 		}
