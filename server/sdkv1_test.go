@@ -229,3 +229,26 @@ func TestSDKv1Credentials(t *testing.T) {
 	require.Contains(t, string(body), "<Code>AccessDenied</Code>")
 	require.Equal(t, "0003-00000001", resp.Header.Get("x-oss-ec"))
 }
+
+// TestSDKv1LocalhostAndDomain uses the hosts ossemu documents for
+// virtual-hosted access: <bucket>.localhost and <bucket>.<--domain>.
+func TestSDKv1LocalhostAndDomain(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, "vhost")
+	_, port, _ := strings.Cut(e.Addr, ":")
+	for _, endpoint := range []string{"http://localhost:" + port, "http://oss.test:" + port} {
+		client, err := oss.New(endpoint, testAK, testSK, oss.HTTPClient(e.hostRewritingClient()))
+		require.NoError(t, err)
+		b, err := client.Bucket("vhost")
+		require.NoError(t, err)
+		require.NoError(t, b.PutObject("dir/k.txt", strings.NewReader(endpoint)))
+		r, err := b.GetObject("dir/k.txt")
+		require.NoError(t, err)
+		data, _ := io.ReadAll(r)
+		r.Close()
+		require.Equal(t, endpoint, string(data))
+		lr, err := b.ListObjects(oss.Prefix("dir/"))
+		require.NoError(t, err)
+		require.Equal(t, []string{"dir/k.txt"}, v1Keys(lr.Objects))
+	}
+}
