@@ -2,11 +2,14 @@ package ffmpeg
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -15,6 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ossemu/ossemu/osserr"
+	"github.com/ossemu/ossemu/queue"
 	"github.com/ossemu/ossemu/storage"
 )
 
@@ -84,27 +88,36 @@ func inStores(dir string) map[string]storage.Backend {
 	return map[string]storage.Backend{"avio": inDirStore{dir}, "path": inPathStore{inDirStore{dir}}}
 }
 
-// inClips caches clips made by the ffmpeg CLI, keyed by their arguments, so
-// parallel tests share one encode. Test-only state.
+// inClips makes each clip once per test binary: parallel tests share one
+// encode. Test-only state.
 var inClips sync.Map
 
-// inClip makes (once per argument list) a clip with the ffmpeg CLI and
-// returns its path. args are the CLI arguments between the global options
-// and the output name; name gives the extension.
+// inClip makes a clip with the ffmpeg CLI and returns its path. args are
+// the CLI arguments between the global options and the output name; name
+// gives the extension. Clips are kept in a cache directory under the system
+// temp dir, keyed by a hash of name and args, so reruns skip the encode;
+// a clip is written under a temporary name and renamed, so concurrent test
+// processes never see a partial file.
 func inClip(t testing.TB, name string, args ...string) string {
 	t.Helper()
 	key := name + "\x00" + strings.Join(args, "\x00")
 	v, _ := inClips.LoadOrStore(key, sync.OnceValues(func() (string, error) {
-		dir, err := os.MkdirTemp("", "ossemu-clip-")
-		if err != nil {
+		dir := filepath.Join(os.TempDir(), "ossemu-test-clips")
+		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return "", err
 		}
-		out := filepath.Join(dir, name)
-		cmd := exec.Command("ffmpeg", append(append([]string{"-hide_banner", "-loglevel", "error", "-y"}, args...), out)...)
+		sum := sha256.Sum256([]byte(key))
+		out := filepath.Join(dir, hex.EncodeToString(sum[:8])+"-"+name)
+		if _, err := os.Stat(out); err == nil {
+			return out, nil
+		}
+		tmp := filepath.Join(dir, hex.EncodeToString(sum[:8])+"-"+strconv.Itoa(os.Getpid())+".tmp-"+name)
+		cmd := exec.Command("ffmpeg", append(append([]string{"-hide_banner", "-loglevel", "error", "-y"}, args...), tmp)...)
 		if b, err := cmd.CombinedOutput(); err != nil {
+			os.Remove(tmp)
 			return "", errors.New(string(b))
 		}
-		return out, nil
+		return out, os.Rename(tmp, out)
 	}))
 	p, err := v.(func() (string, error))()
 	require.NoError(t, err)
@@ -247,4 +260,59 @@ func TestOpenInputFailures(t *testing.T) {
 			require.True(t, osserr.Is(err, osserr.NoSuchKey), "%v", err)
 		})
 	}
+}
+
+// inFlakyStore serves objects whose middle half cannot be read, as a
+// storage backend with a failing disk would.
+type inFlakyStore struct{ inDirStore }
+
+type inFlakyFile struct {
+	inFile
+	pos int64
+}
+
+func (f *inFlakyFile) Read(b []byte) (int, error) {
+	if size := f.info.Size; f.pos >= size/4 && f.pos < size*3/4 {
+		return 0, errors.New("disk on fire")
+	}
+	n, err := f.inFile.Read(b)
+	f.pos += int64(n)
+	return n, err
+}
+
+func (f *inFlakyFile) Seek(off int64, whence int) (int64, error) {
+	n, err := f.inFile.Seek(off, whence)
+	f.pos = n
+	return n, err
+}
+
+func (s inFlakyStore) GetObject(ctx context.Context, bucket, key string) (storage.Object, error) {
+	o, err := s.inDirStore.GetObject(ctx, bucket, key)
+	if err != nil {
+		return nil, err
+	}
+	return &inFlakyFile{inFile: o.(inFile)}, nil
+}
+
+func TestInputStorageErrorIsTransient(t *testing.T) {
+	t.Parallel()
+	// Large enough (a few MB) that the AVIO buffer cannot swallow it whole.
+	clip := inClip(t, "flaky.mp4", "-f", "lavfi", "-i", "testsrc=size=320x240:rate=30:duration=4,noise=alls=60:allf=t",
+		"-c:v", "libx264", "-preset", "ultrafast")
+	dir := t.TempDir()
+	inPut(t, dir, "b", "f.mp4", clip)
+	// The header and the index (at the end) read fine; the packets do not.
+	in, err := OpenInput(context.Background(), inFlakyStore{inDirStore{dir}}, "b", "f.mp4")
+	require.NoError(t, err)
+	defer in.Close()
+	pkt := astiav.AllocPacket()
+	defer pkt.Free()
+	for err == nil {
+		err = in.Format.ReadFrame(pkt)
+		pkt.Unref()
+	}
+	err = in.ReadError(context.Background(), err)
+	require.Error(t, err)
+	require.True(t, queue.IsTransient(err), "%v", err)
+	require.Contains(t, err.Error(), "disk on fire")
 }

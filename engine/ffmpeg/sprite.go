@@ -84,33 +84,32 @@ func (s *Sprite) run(ctx context.Context, job *queue.Job, seek bool) (*queue.Res
 	defer scaler.close()
 	c.onTime = progressReporter(job, p, dur)
 
-	res := &queue.Result{}
-	cur := newSheet(p, g, size)
-	flush := func() error {
-		out, err := writeSheet(job, len(res.Outputs)+1, cur.img)
-		if err != nil {
-			return err
-		}
-		res.Outputs = append(res.Outputs, out)
-		cur = newSheet(p, g, size)
-		return nil
-	}
+	w := newSheetWriter(job)
+	defer w.finish()
+	var cur *sheet // allocated on its first cell
 	err = c.run(ctx, func(f *astiav.Frame, _ time.Duration) error {
+		if cur == nil {
+			cur = newSheet(p, g, size)
+		}
 		if err := scaler.scale(f, v.TimeBase(), cur.add); err != nil {
 			return err
 		}
-		if cur.full() {
-			return flush()
+		if !cur.full() {
+			return nil
 		}
-		return nil
+		img := cur.img
+		cur = nil
+		return w.write(img)
 	})
+	if err == nil && cur != nil {
+		err = w.write(cur.img)
+	}
 	if err != nil {
 		return nil, c, err
 	}
-	if cur.cells > 0 {
-		if err := flush(); err != nil {
-			return nil, c, err
-		}
+	outs, err := w.finish()
+	if err != nil {
+		return nil, c, err
 	}
 	if len(c.Times) == 0 {
 		if p.Start > 0 {
@@ -121,7 +120,7 @@ func (s *Sprite) run(ctx context.Context, job *queue.Job, seek bool) (*queue.Res
 	if job.Progress != nil {
 		job.Progress(100)
 	}
-	return res, c, nil
+	return &queue.Result{Outputs: outs}, c, nil
 }
 
 // spriteSourceSize is the upright display size of the video: coded size,

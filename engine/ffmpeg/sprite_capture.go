@@ -64,7 +64,7 @@ func (c *capture) run(ctx context.Context, onFrame onFrameFunc) error {
 	c.pkt, c.frame = astiav.AllocPacket(), astiav.AllocFrame()
 	defer c.pkt.Free()
 	defer c.frame.Free()
-	c.seekedFor, c.lastT = -1, -1
+	c.seekedFor, c.lastT = -1, -c.frameDt // a first frame without a timestamp is at 0
 	if w := c.sel.next(); c.seek && w > 0 {
 		if err := c.seekTo(ctx, w); err != nil {
 			return err

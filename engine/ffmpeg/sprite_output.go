@@ -10,6 +10,7 @@ import (
 	"path"
 	"path/filepath"
 	"strconv"
+	"sync"
 
 	"github.com/ossemu/ossemu/parser"
 	"github.com/ossemu/ossemu/queue"
@@ -88,4 +89,57 @@ func writeSheet(job *queue.Job, n int, img *image.RGBA) (queue.Output, error) {
 		return out, queue.Transient(fmt.Errorf("video/sprite: writing sheet %d: %w", n, err))
 	}
 	return out, nil
+}
+
+// sheetWriter encodes finished sheets on its own goroutine, in order, so
+// JPEG/PNG encoding overlaps with decoding the next frames. At most one
+// sheet waits in the queue, which bounds memory to three sheets.
+type sheetWriter struct {
+	job  *queue.Job
+	ch   chan *image.RGBA
+	done chan struct{}
+	once sync.Once
+	mu   sync.Mutex
+	outs []queue.Output
+	err  error
+}
+
+func newSheetWriter(job *queue.Job) *sheetWriter {
+	w := &sheetWriter{job: job, ch: make(chan *image.RGBA, 1), done: make(chan struct{})}
+	go func() {
+		defer close(w.done)
+		for img := range w.ch {
+			if w.failed() != nil {
+				continue
+			}
+			out, err := writeSheet(job, len(w.outs)+1, img)
+			w.mu.Lock()
+			w.outs, w.err = append(w.outs, out), err
+			w.mu.Unlock()
+		}
+	}()
+	return w
+}
+
+func (w *sheetWriter) failed() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.err
+}
+
+// write queues a full sheet; it returns an earlier sheet's write error.
+func (w *sheetWriter) write(img *image.RGBA) error {
+	if err := w.failed(); err != nil {
+		return err
+	}
+	w.ch <- img
+	return nil
+}
+
+// finish waits for the queued sheets and returns every output in order.
+// It is safe to call more than once (deferred for early returns).
+func (w *sheetWriter) finish() ([]queue.Output, error) {
+	w.once.Do(func() { close(w.ch) })
+	<-w.done
+	return w.outs, w.err
 }
