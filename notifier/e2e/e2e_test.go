@@ -162,8 +162,8 @@ type envelope struct{ ID, Source, Type, Subject, Time, Content string }
 
 type content struct {
 	TaskId, Status, Code, Message, RequestId, StartTime, EndTime string
-	Sources                                                    []struct{ URI string }
-	Targets                                                    []struct {
+	Sources                                                      []struct{ URI string }
+	Targets                                                      []struct {
 		URI   string
 		Image *struct{ Sprites []struct{ URI string } }
 	}
