@@ -37,7 +37,8 @@ func (b *Backend) ListUploads(ctx context.Context, bucket string, opts storage.U
 	defer rows.Close()
 	var page storage.UploadPage
 	count := 0
-	lastCP := ""
+	// A marker under a common prefix means that prefix was already reported.
+	lastCP := rollup(opts.KeyMarker, opts.Prefix, opts.Delimiter)
 	for rows.Next() {
 		var up storage.Upload
 		var initiated int64

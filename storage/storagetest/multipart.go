@@ -101,6 +101,26 @@ func testMultipart(t *testing.T, b storage.Backend) {
 	ups, err = mp.ListUploads(ctx, "multi", storage.UploadListOptions{})
 	require.NoError(t, err)
 	require.Empty(t, ups.Uploads)
+	// Paging uploads with a delimiter reports each common prefix once.
+	for _, k := range []string{"p/a", "p/b", "p/c", "q", "r/a"} {
+		_, err := mp.InitiateUpload(ctx, "multi", k, storage.PutOptions{})
+		require.NoError(t, err)
+	}
+	var seen []string
+	uo := storage.UploadListOptions{Delimiter: "/", MaxUploads: 1}
+	for range 10 {
+		page, err := mp.ListUploads(ctx, "multi", uo)
+		require.NoError(t, err)
+		seen = append(seen, page.CommonPrefixes...)
+		for _, u := range page.Uploads {
+			seen = append(seen, u.Key)
+		}
+		if !page.IsTruncated {
+			break
+		}
+		uo.KeyMarker, uo.UploadIDMarker = page.NextKeyMarker, page.NextUploadIDMarker
+	}
+	require.Equal(t, []string{"p/", "q", "r/"}, seen)
 	_, err = mp.InitiateUpload(ctx, "multi", "../x", storage.PutOptions{})
 	requireCode(t, err, osserr.InvalidObjectName)
 }
