@@ -1,0 +1,201 @@
+package server
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/ossemu/ossemu/osserr"
+	"github.com/ossemu/ossemu/queue"
+	"github.com/ossemu/ossemu/server/auth"
+)
+
+// The task API mirrors IMM's GetTask and ListTasks (oss-reference §8), since
+// that is where the real service reports asynchronous media tasks:
+//
+//	GET /_ossemu/tasks/<TaskId>
+//	GET /_ossemu/tasks?status=<Queued|Running|Succeeded|Failed>&limit=<1–100>&next=<NextToken>
+//
+// IMM's own parameter names (MaxResults, NextToken, Status) are accepted too.
+
+// taskNotFound is IMM's answer for an unknown task.
+var taskNotFound = osserr.Code{Name: "ResourceNotFound", Status: http.StatusNotFound, EC: "0050-00000404"}
+
+// mountTasks adds the task API under /_ossemu/.
+func (s *Server) mountTasks(r chi.Router) {
+	r.Group(func(r chi.Router) {
+		r.Use(s.taskAuth)
+		r.Get("/tasks", s.handleTasks(s.listTasks))
+		r.Get("/tasks/", s.handleTasks(s.listTasks))
+		r.Get("/tasks/{id}", s.handleTasks(s.getTask))
+	})
+}
+
+// taskAuth accepts HTTP Basic with the configured key (so `curl -u id:secret`
+// works) or an OSS signature computed over the request path, as if
+// "_ossemu" were a bucket and the rest of the path its key.
+func (s *Server) taskAuth(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var err error
+		if scheme, _, _ := strings.Cut(r.Header.Get("Authorization"), " "); strings.EqualFold(scheme, "Basic") {
+			err = s.deps.Verifier.VerifyBasic(r)
+		} else {
+			key := strings.TrimPrefix(r.URL.Path, "/_ossemu/")
+			err = s.deps.Verifier.Verify(r, auth.Resource{Bucket: "_ossemu", Key: key})
+		}
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) handleTasks(h func(http.ResponseWriter, *http.Request) error) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		err := errNoTasks
+		if s.deps.Tasks != nil {
+			err = h(w, r)
+		}
+		if errors.Is(err, errNoTasks) {
+			err = osserr.New(osserr.NotImplemented, "asynchronous processing is not enabled on this emulator")
+		}
+		if err != nil {
+			s.writeError(w, r, err)
+		}
+	}
+}
+
+func (s *Server) getTask(w http.ResponseWriter, r *http.Request) error {
+	setOp(w, "GetTask")
+	id := chi.URLParam(r, "id")
+	t, err := s.deps.Tasks.Get(r.Context(), id)
+	if errors.Is(err, queue.ErrNotFound) {
+		return osserr.New(taskNotFound, "The specified task does not exist: %s", id)
+	}
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, struct {
+		RequestID string `json:"RequestId"`
+		taskView
+	}{requestID(w), viewTask(t)})
+}
+
+func (s *Server) listTasks(w http.ResponseWriter, r *http.Request) error {
+	setOp(w, "ListTasks")
+	q := r.URL.Query()
+	first := func(keys ...string) string {
+		for _, k := range keys {
+			if v := q.Get(k); v != "" {
+				return v
+			}
+		}
+		return ""
+	}
+	var opts queue.ListOptions
+	if v := first("status", "Status"); v != "" {
+		st, ok := queue.ParseStatus(v)
+		if !ok {
+			return osserr.New(osserr.InvalidArgument, "status %q is not one of Queued, Running, Succeeded, Failed", v)
+		}
+		opts.State = st
+	}
+	if v := first("limit", "MaxResults"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > queue.MaxListLimit {
+			return osserr.New(osserr.InvalidArgument, "limit %q out of range [1, %d]", v, queue.MaxListLimit)
+		}
+		opts.Limit = n
+	}
+	opts.Next = first("next", "NextToken")
+	tasks, next, err := s.deps.Tasks.List(r.Context(), opts)
+	if errors.Is(err, queue.ErrBadToken) {
+		return osserr.New(osserr.InvalidArgument, "NextToken %q is not valid", opts.Next)
+	}
+	if err != nil {
+		return err
+	}
+	views := make([]taskView, 0, len(tasks))
+	for _, t := range tasks {
+		views = append(views, viewTask(t))
+	}
+	return writeJSON(w, struct {
+		RequestID string     `json:"RequestId"`
+		NextToken string     `json:"NextToken"`
+		Tasks     []taskView `json:"Tasks"`
+	}{requestID(w), next, views})
+}
+
+// taskView is one task in IMM's shape, plus the emulator's extras (EventId,
+// Process, Attempts, NotifyTopic, SubmitTime).
+type taskView struct {
+	TaskID      string   `json:"TaskId"`
+	TaskType    string   `json:"TaskType"`
+	Status      string   `json:"Status"`
+	Progress    int      `json:"Progress"`
+	Code        string   `json:"Code"`
+	Message     string   `json:"Message"`
+	SubmitTime  string   `json:"SubmitTime"`
+	StartTime   string   `json:"StartTime,omitempty"`
+	EndTime     string   `json:"EndTime,omitempty"`
+	Sources     []uriRef `json:"Sources"`
+	Targets     []uriRef `json:"Targets"`
+	Process     string   `json:"Process"`
+	EventID     string   `json:"EventId"`
+	SubmitReqID string   `json:"SubmitRequestId"`
+	NotifyTopic string   `json:"NotifyTopic,omitempty"`
+	Attempts    int      `json:"Attempts"`
+	UserData    string   `json:"UserData"`
+}
+
+type uriRef struct {
+	URI string `json:"URI"`
+}
+
+func viewTask(t *queue.Task) taskView {
+	v := taskView{
+		TaskID: t.ID, TaskType: t.Type, Status: t.State.Status(), Progress: t.Progress,
+		SubmitTime: immTime(t.CreatedAt), StartTime: immTime(t.StartedAt), EndTime: immTime(t.FinishedAt),
+		Process: t.Process, EventID: t.EventID, SubmitReqID: t.RequestID, NotifyTopic: t.Topic,
+		Attempts: t.Attempts, Sources: uris(t.Sources), Targets: uris(t.Targets),
+	}
+	if t.State.Final() {
+		// While a transient failure is being retried, Code and Message hold
+		// the last error; IMM shows them only once the task has ended.
+		v.Code, v.Message = t.Code, t.Message
+	}
+	return v
+}
+
+func uris(refs []queue.Ref) []uriRef {
+	out := make([]uriRef, 0, len(refs))
+	for _, r := range refs {
+		out = append(out, uriRef{URI: r.URI()})
+	}
+	return out
+}
+
+// immTime formats like IMM ("2024-08-20T07:03:07.360Z"); "" for zero.
+func immTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format("2006-01-02T15:04:05.000Z")
+}
+
+func writeJSON(w http.ResponseWriter, v any) error {
+	out, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusOK)
+	_, err = w.Write(out)
+	return err
+}

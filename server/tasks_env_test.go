@@ -1,0 +1,165 @@
+package server_test
+
+import (
+	"context"
+	"encoding/base64"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	v2 "github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
+	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss/credentials"
+	v1 "github.com/aliyun/aliyun-oss-go-sdk/oss"
+	"github.com/stretchr/testify/require"
+
+	"github.com/ossemu/ossemu/parser"
+	"github.com/ossemu/ossemu/queue"
+	"github.com/ossemu/ossemu/server"
+	"github.com/ossemu/ossemu/server/auth"
+	"github.com/ossemu/ossemu/storage"
+	"github.com/ossemu/ossemu/storage/local"
+)
+
+// taskEnv is an emulator with the task queue and a worker pool.
+type taskEnv struct {
+	URL      string
+	Store    *local.Backend
+	Queue    *queue.Queue
+	Finished chan *queue.Task
+}
+
+// newTaskEnv starts a server whose workers run proc for both actions.
+func newTaskEnv(t *testing.T, proc queue.Processor, buckets ...string) *taskEnv {
+	t.Helper()
+	ctx := context.Background()
+	dir := t.TempDir()
+	store, err := local.Open(ctx, local.Config{Dir: filepath.Join(dir, "objects"), NoSync: true})
+	require.NoError(t, err)
+	t.Cleanup(func() { store.Close() })
+	for _, b := range buckets {
+		require.NoError(t, store.CreateBucket(ctx, b))
+	}
+	q, err := queue.Open(ctx, filepath.Join(dir, "queue.db"))
+	require.NoError(t, err)
+	e := &taskEnv{Store: store, Queue: q, Finished: make(chan *queue.Task, 64)}
+	cfg := queue.DefaultConfig()
+	cfg.Workers, cfg.TaskThreads = 2, 1
+	cfg.BackoffBase, cfg.BackoffMax = 10*time.Millisecond, 50*time.Millisecond
+	cfg.WorkRoot, cfg.Storage = filepath.Join(dir, "work"), store
+	cfg.Processors = queue.Processors{parser.ActionConcat: proc, parser.ActionSprite: proc}
+	cfg.Finished = func(t *queue.Task) { e.Finished <- t }
+	cfg.Logger = slog.New(slog.NewTextHandler(t.Output(), nil))
+	pool, err := queue.NewPool(q, cfg)
+	require.NoError(t, err)
+	pctx, stop := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- pool.Run(pctx) }()
+	t.Cleanup(func() { stop(); <-done; q.Close() })
+
+	srv, err := server.New(server.Config{Region: testRegion}, server.Deps{
+		Storage: store, Tasks: q,
+		Verifier: auth.New(auth.Config{Credentials: auth.Credentials{AccessKeyID: testAK, AccessKeySecret: testSK}, Region: testRegion}),
+	})
+	require.NoError(t, err)
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(ts.Close)
+	e.URL = ts.URL
+	return e
+}
+
+// wait returns the next task to finish.
+func (e *taskEnv) wait(t *testing.T) *queue.Task {
+	t.Helper()
+	select {
+	case task := <-e.Finished:
+		return task
+	case <-time.After(60 * time.Second):
+		t.Fatal("no task finished within a minute")
+		return nil
+	}
+}
+
+func (e *taskEnv) put(t *testing.T, bucket, key, data string) {
+	t.Helper()
+	_, err := e.Store.PutObject(context.Background(), bucket, key, strings.NewReader(data), storage.PutOptions{Size: -1})
+	require.NoError(t, err)
+}
+
+func (e *taskEnv) v1Bucket(t *testing.T, bucket string) *v1.Bucket {
+	t.Helper()
+	c, err := v1.New(e.URL, testAK, testSK, v1.Region(testRegion), v1.AuthVersion(v1.AuthV4))
+	require.NoError(t, err)
+	b, err := c.Bucket(bucket)
+	require.NoError(t, err)
+	return b
+}
+
+func (e *taskEnv) v2Client() *v2.Client {
+	return v2.NewClient(v2.LoadDefaultConfig().
+		WithCredentialsProvider(credentials.NewStaticCredentialsProvider(testAK, testSK)).
+		WithRegion(testRegion).WithEndpoint(e.URL).WithRetryMaxAttempts(1))
+}
+
+// copyProc is a test processor: it writes the bytes of every input clip,
+// in order, to the expanded saveas name, so tests can see which inputs a task
+// read and where its output went without waiting for a real encode.
+type copyProc struct{}
+
+func (copyProc) Process(ctx context.Context, job *queue.Job) (*queue.Result, error) {
+	keys := []string{job.Object}
+	if job.Pipeline.Concat != nil {
+		keys = keys[:0]
+		for _, c := range job.Pipeline.Concat.Clips {
+			if c.Self {
+				c.Key = job.Object
+			}
+			keys = append(keys, c.Key)
+		}
+	}
+	path := filepath.Join(job.WorkDir, "out")
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	for i, k := range keys {
+		o, err := job.Storage.GetObject(ctx, job.Bucket, k)
+		if err != nil {
+			return nil, queue.Transient(err)
+		}
+		_, err = io.Copy(f, o)
+		o.Close()
+		if err != nil {
+			return nil, queue.Transient(err)
+		}
+		job.Progress((i + 1) * 100 / len(keys))
+	}
+	vars := parser.Vars{Bucket: job.Bucket, Key: job.Object, Time: job.CreatedAt, Index: 1, AutoExt: "bin"}
+	bucket := job.Pipeline.SaveAs.Bucket.Expand(vars)
+	return &queue.Result{Outputs: []queue.Output{{Bucket: bucket, Key: job.Pipeline.SaveAs.Object.Expand(vars), Path: path}}}, nil
+}
+
+// getJSON fetches a task API URL with HTTP Basic credentials.
+func getJSON(t *testing.T, url, user, pass string) (*http.Response, []byte) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	require.NoError(t, err)
+	if user != "" {
+		req.SetBasicAuth(user, pass)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return resp, body
+}
+
+// b64 encodes a name for a process string (URL-safe, no padding).
+func b64(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
