@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	ossv2 "github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
 	"github.com/aliyun/aliyun-oss-go-sdk/oss"
 	"github.com/stretchr/testify/require"
 )
@@ -250,5 +251,39 @@ func TestSDKv1LocalhostAndDomain(t *testing.T) {
 		lr, err := b.ListObjects(oss.Prefix("dir/"))
 		require.NoError(t, err)
 		require.Equal(t, []string{"dir/k.txt"}, v1Keys(lr.Objects))
+	}
+}
+
+// Presigned PUT URLs from both Go SDKs upload without other credentials.
+func TestPresignedPut(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, "presign")
+	put := func(u, body string) {
+		req, err := http.NewRequest(http.MethodPut, u, strings.NewReader(body))
+		require.NoError(t, err)
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		msg, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		require.Equal(t, 200, resp.StatusCode, string(msg))
+	}
+	client, err := oss.New(e.URL, testAK, testSK)
+	require.NoError(t, err)
+	b, _ := client.Bucket("presign")
+	u, err := b.SignURL("v1/up load.txt", oss.HTTPPut, 60)
+	require.NoError(t, err)
+	put(u, "from v1 presign")
+
+	c2 := v2Client(e, testAK, testSK, false, false)
+	pr, err := c2.Presign(t.Context(), &ossv2.PutObjectRequest{Bucket: ossv2.Ptr("presign"), Key: ossv2.Ptr("v2/up load.txt")})
+	require.NoError(t, err)
+	put(pr.URL, "from v2 presign")
+
+	for k, want := range map[string]string{"v1/up load.txt": "from v1 presign", "v2/up load.txt": "from v2 presign"} {
+		r, err := b.GetObject(k)
+		require.NoError(t, err)
+		data, _ := io.ReadAll(r)
+		r.Close()
+		require.Equal(t, want, string(data))
 	}
 }
