@@ -145,6 +145,10 @@ type Config struct {
 	PollInterval time.Duration
 	// Workers is how many pushes run at once.
 	Workers int
+	// Retention is how long a message whose deliveries have all ended
+	// (delivered or dead, or it had no subscribers) stays queryable before
+	// the dispatcher deletes it.
+	Retention time.Duration
 }
 
 // Defaults.
@@ -158,6 +162,7 @@ const (
 	DefaultMaxBackoff   = 5 * time.Minute
 	DefaultPollInterval = time.Second
 	DefaultWorkers      = 4
+	DefaultRetention    = 7 * 24 * time.Hour
 )
 
 // WithDefaults returns c with every zero field set to its default.
@@ -179,6 +184,7 @@ func (c Config) WithDefaults() Config {
 	setDur(&c.Backoff, DefaultBackoff)
 	setDur(&c.MaxBackoff, DefaultMaxBackoff)
 	setDur(&c.PollInterval, DefaultPollInterval)
+	setDur(&c.Retention, DefaultRetention)
 	if c.MaxAttempts == 0 {
 		c.MaxAttempts = DefaultMaxAttempts
 	}
@@ -193,7 +199,7 @@ func (c Config) Validate() error {
 	if c.DataDir == "" {
 		return fmt.Errorf("notifier: DataDir is required (the signing key lives there)")
 	}
-	if c.MaxAttempts < 1 || c.Workers < 1 || c.Timeout <= 0 || c.Backoff <= 0 || c.MaxBackoff < c.Backoff || c.PollInterval <= 0 {
+	if c.MaxAttempts < 1 || c.Workers < 1 || c.Timeout <= 0 || c.Backoff <= 0 || c.MaxBackoff < c.Backoff || c.PollInterval <= 0 || c.Retention <= 0 {
 		return fmt.Errorf("notifier: attempts, workers, timeout, backoff and poll interval must be positive (max backoff ≥ backoff)")
 	}
 	for _, e := range c.Endpoints {

@@ -39,9 +39,16 @@ func (n *Notifier) Run(ctx context.Context) error {
 	var wg sync.WaitGroup
 	defer wg.Wait()
 	var fast time.Duration // decaying quick re-poll after a nudge
+	var lastPrune time.Time
 	for {
 		if ctx.Err() != nil {
 			return nil
+		}
+		if time.Since(lastPrune) >= pruneEvery {
+			lastPrune = time.Now()
+			if _, err := n.prune(ctx); err != nil {
+				n.logErr(ctx, "prune", err)
+			}
 		}
 		worked := false
 		if k, err := n.fanOut(ctx); err != nil {
@@ -218,4 +225,29 @@ func (n *Notifier) Backoff(attempts int) time.Duration {
 		d *= 2
 	}
 	return min(d, n.cfg.MaxBackoff)
+}
+
+// pruneEvery is how often the dispatcher looks for expired messages.
+const pruneEvery = time.Hour
+
+// prune deletes messages older than the retention whose deliveries have all
+// ended, with their delivery rows, so the outbox does not grow forever.
+func (n *Notifier) prune(ctx context.Context) (int64, error) {
+	cutoff := ms(n.now().Add(-n.cfg.Retention))
+	tx, err := n.db.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, err
+	}
+	defer func() { _ = tx.Rollback() }()
+	const expired = `SELECT id FROM notify_messages m WHERE m.fanned_out = 1 AND m.published_at < ?
+		AND NOT EXISTS (SELECT 1 FROM notify_deliveries d WHERE d.message_id = m.id AND d.state IN ('pending', 'retrying'))`
+	if _, err := tx.ExecContext(ctx, `DELETE FROM notify_deliveries WHERE message_id IN (`+expired+`)`, cutoff); err != nil {
+		return 0, err
+	}
+	res, err := tx.ExecContext(ctx, `DELETE FROM notify_messages WHERE id IN (`+expired+`)`, cutoff)
+	if err != nil {
+		return 0, err
+	}
+	k, _ := res.RowsAffected()
+	return k, tx.Commit()
 }

@@ -190,3 +190,36 @@ func TestReceiverDownAcrossRestart(t *testing.T) {
 	t.Logf("%d messages, %d duplicate deliveries across the restart", total, dups)
 	require.Equal(t, 1, dups, "exactly the push cut short by the shutdown is repeated")
 }
+
+func TestPruneKeepsUnfinished(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	srv, _ := receiver(t, func(int, pushed) int { return http.StatusServiceUnavailable })
+	n := newNotifier(t, dir, openDB(t, dir), func(c *Config) {
+		c.Retention = time.Hour
+		c.MaxAttempts = 1000
+		c.Endpoints = []Endpoint{{Topic: "busy", URL: srv.URL, Format: FormatXML}}
+	})
+	clock := time.Now()
+	n.now = func() time.Time { return clock }
+	ctx := context.Background()
+	lonely := finish(t, n, sampleTask("MediaConvert-old", "lonely"))
+	busy := finish(t, n, sampleTask("MediaConvert-busy", "busy"))
+	_, err := n.fanOut(ctx)
+	require.NoError(t, err)
+
+	k, err := n.prune(ctx)
+	require.NoError(t, err)
+	require.Zero(t, k, "nothing is older than the retention yet")
+
+	clock = clock.Add(2 * time.Hour)
+	k, err = n.prune(ctx)
+	require.NoError(t, err)
+	require.EqualValues(t, 1, k)
+	gone, err := n.MessageStatus(ctx, lonely)
+	require.NoError(t, err)
+	require.Nil(t, gone, "an ended message past the retention is pruned")
+	kept, err := n.MessageStatus(ctx, busy)
+	require.NoError(t, err)
+	require.NotNil(t, kept, "a message still being delivered is kept")
+}

@@ -25,11 +25,11 @@ type Queue struct {
 
 // Queue attribute defaults and ranges (MNS's).
 const (
-	DefaultVisibility = 30
-	DefaultRetention  = 345600
-	maxVisibility     = 43200
-	maxDelay          = 604800
-	maxPollingWait    = 30
+	DefaultVisibility     = 30
+	DefaultQueueRetention = 345600
+	maxVisibility         = 43200
+	maxDelay              = 604800
+	maxPollingWait        = 30
 )
 
 func (q *Queue) defaults() {
@@ -37,7 +37,7 @@ func (q *Queue) defaults() {
 		q.MaxSize = defaultMaxMessageSize
 	}
 	if q.Retention == 0 {
-		q.Retention = DefaultRetention
+		q.Retention = DefaultQueueRetention
 	}
 	if q.Visibility == 0 {
 		q.Visibility = DefaultVisibility
