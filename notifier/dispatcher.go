@@ -153,6 +153,7 @@ func (n *Notifier) deliver(ctx context.Context, d *delivery) {
 	var err error
 	if q, ok := queueEndpoint(d.endpoint); ok {
 		if err = n.deliverToQueue(ctx, d, q); err == nil {
+			n.metrics.attempts.WithLabelValues("queue", StateDelivered).Inc()
 			return // recorded in the same transaction as the enqueue
 		}
 	} else {
@@ -212,6 +213,11 @@ func (n *Notifier) record(ctx context.Context, d *delivery, deliveryErr error) e
 			state, next = StateRetrying, ms(now.Add(n.Backoff(attempts)))
 		}
 	}
+	kind := "http"
+	if _, ok := queueEndpoint(d.endpoint); ok {
+		kind = "queue"
+	}
+	n.metrics.attempts.WithLabelValues(kind, state).Inc()
 	_, err := n.db.ExecContext(ctx, `UPDATE notify_deliveries SET state = ?, attempts = ?, next_at = ?, leased = 0,
 		last_error = ?, updated_at = ? WHERE id = ?`, state, attempts, next, msg, ms(now), d.id)
 	return err

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/stretchr/testify/require"
 )
 
@@ -47,6 +48,8 @@ func TestRetryUntilFourthAttempt(t *testing.T) {
 	n := newNotifier(t, dir, openDB(t, dir), func(c *Config) {
 		c.Endpoints = []Endpoint{{Topic: "jobs", URL: srv.URL, Format: FormatXML}}
 	})
+	reg := prometheus.NewRegistry()
+	require.NoError(t, n.Register(reg))
 	run(t, n)
 	id := finish(t, n, sampleTask("MediaConvert-r", "jobs"))
 	for range 4 {
@@ -56,6 +59,9 @@ func TestRetryUntilFourthAttempt(t *testing.T) {
 	require.Len(t, st.Deliveries, 1)
 	require.Equal(t, 4, st.Deliveries[0].Attempts)
 	require.Empty(t, st.Deliveries[0].LastError)
+	require.InDelta(t, 3, counter(t, reg, "ossemu_notify_delivery_attempts_total", "result", StateRetrying), 0)
+	require.InDelta(t, 1, counter(t, reg, "ossemu_notify_delivery_attempts_total", "result", StateDelivered), 0)
+	require.InDelta(t, 1, counter(t, reg, "ossemu_notify_messages_total", "source", "task"), 0)
 	select {
 	case p := <-got:
 		t.Fatalf("a delivered message was pushed again: %s", p.body)
@@ -222,4 +228,24 @@ func TestPruneKeepsUnfinished(t *testing.T) {
 	kept, err := n.MessageStatus(ctx, busy)
 	require.NoError(t, err)
 	require.NotNil(t, kept, "a message still being delivered is kept")
+}
+
+// counter reads the value of the series of a counter whose label has value.
+func counter(t *testing.T, reg *prometheus.Registry, name, label, value string) float64 {
+	t.Helper()
+	families, err := reg.Gather()
+	require.NoError(t, err)
+	for _, f := range families {
+		if f.GetName() != name {
+			continue
+		}
+		for _, m := range f.GetMetric() {
+			for _, l := range m.GetLabel() {
+				if l.GetName() == label && l.GetValue() == value {
+					return m.GetCounter().GetValue()
+				}
+			}
+		}
+	}
+	return 0
 }

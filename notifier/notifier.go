@@ -28,12 +28,13 @@ import (
 // Notifier is the notification service over one SQLite database (the task
 // queue's). Create it with New, call Migrate once, then Run the dispatcher.
 type Notifier struct {
-	cfg    Config
-	db     *sql.DB
-	signer *Signer
-	client *http.Client
-	log    *slog.Logger
-	now    func() time.Time
+	cfg     Config
+	db      *sql.DB
+	signer  *Signer
+	client  *http.Client
+	log     *slog.Logger
+	now     func() time.Time
+	metrics *metrics
 
 	wake    chan struct{}          // nudges the dispatcher; capacity 1
 	certURL atomic.Pointer[string] // Config.CertURL, or what SetCertURL set
@@ -66,6 +67,7 @@ func New(ctx context.Context, cfg Config, db *sql.DB, log *slog.Logger) (*Notifi
 		client:  &http.Client{Timeout: cfg.Timeout},
 		log:     log,
 		now:     time.Now,
+		metrics: newMetrics(),
 		wake:    make(chan struct{}, 1),
 		arrived: make(chan struct{}),
 	}

@@ -30,6 +30,7 @@ func (n *Notifier) OnFinish(ctx context.Context, tx *sql.Tx, t Task) (string, er
 	if err := insertMessage(ctx, tx, id, t.Topic, t.ID, string(body), "", ms(n.now())); err != nil {
 		return "", err
 	}
+	n.metrics.published.WithLabelValues("task").Inc() // counted even if the finish rolls back; a hint, not a ledger
 	// The transaction has not committed yet; the dispatcher, once nudged,
 	// re-polls quickly for a while (see dispatcher.go) and so finds the row
 	// right after the commit.
@@ -59,6 +60,7 @@ func (n *Notifier) Publish(ctx context.Context, topic, body, tag string, create 
 	if err := tx.Commit(); err != nil {
 		return "", err
 	}
+	n.metrics.published.WithLabelValues("publish").Inc()
 	n.Wake()
 	return id, nil
 }
