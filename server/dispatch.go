@@ -9,27 +9,9 @@ import (
 )
 
 // authenticate checks the request's signature for the resource it
-// addresses. Every OSS request goes through it; emulator endpoints that have
-// no bucket or key use authenticateBasic.
+// addresses. Every OSS request goes through it.
 func (s *Server) authenticate(r *http.Request, bucket, key string) error {
 	return s.deps.Verifier.Verify(r, auth.Resource{Bucket: bucket, Key: key})
-}
-
-// authenticateBasic checks a signature for an emulator endpoint under
-// /_ossemu/ (the task API), where there is no bucket or object.
-func (s *Server) authenticateBasic(r *http.Request) error {
-	return s.deps.Verifier.VerifyBasic(r)
-}
-
-// requireAuth is middleware for emulator endpoints that need credentials.
-func (s *Server) requireAuth(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := s.authenticateBasic(r); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		next.ServeHTTP(w, r)
-	})
 }
 
 // serveOSS resolves the addressed resource, authenticates, and dispatches on
