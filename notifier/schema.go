@@ -23,7 +23,7 @@ CREATE TABLE IF NOT EXISTS notify_messages (
 	fanned_out   INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS notify_messages_pending ON notify_messages(fanned_out) WHERE fanned_out = 0;
-CREATE INDEX IF NOT EXISTS notify_messages_task ON notify_messages(task_id) WHERE task_id != '';
+CREATE INDEX IF NOT EXISTS notify_messages_task ON notify_messages(task_id);
 CREATE INDEX IF NOT EXISTS notify_messages_topic ON notify_messages(topic, published_at);
 CREATE TABLE IF NOT EXISTS notify_deliveries (
 	id           INTEGER PRIMARY KEY,
@@ -82,7 +82,7 @@ CREATE TABLE IF NOT EXISTS mns_messages (
 	receipt       TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS mns_messages_ready ON mns_messages(queue, visible_at, priority, seq);
-CREATE INDEX IF NOT EXISTS mns_messages_receipt ON mns_messages(receipt) WHERE receipt != '';
+CREATE INDEX IF NOT EXISTS mns_messages_receipt ON mns_messages(receipt);
 `
 
 // Migrate creates the notifier's tables in db if they are missing. It must
