@@ -59,6 +59,7 @@ func TestAliOSS(t *testing.T) {
 				AfterDelete  *struct{ Code string }
 				DeleteMulti  []string
 				Remaining    []string
+				Copied       string
 				Multipart    struct {
 					Status int
 					Equal  bool
@@ -75,6 +76,7 @@ func TestAliOSS(t *testing.T) {
 				"中文/视频.mp4": "node body of 中文/视频.mp4",
 			}, res.Get)
 			require.Equal(t, "carol", res.HeadMeta["owner"])
+			require.Equal(t, "node body of dir/a b+c.txt", res.Copied)
 			require.Equal(t, []string{"hello.txt"}, res.ListKeys)
 			require.Equal(t, []string{"dir/", "中文/"}, res.ListPrefixes)
 			require.Equal(t, []string{"dir/a b+c.txt"}, res.ListV2Keys)

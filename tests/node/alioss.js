@@ -49,6 +49,9 @@ async function main() {
   out.listPrefixes = list.prefixes || [];
   const v2 = await c.listV2({ prefix: 'dir/', 'max-keys': 100 });
   out.listV2Keys = (v2.objects || []).map(o => o.name);
+  await c.copy('copies/a b+c.txt', 'dir/a b+c.txt');
+  out.copied = (await c.get('copies/a b+c.txt')).content.toString();
+  await c.delete('copies/a b+c.txt');
   await c.delete('hello.txt');
   out.afterDelete = await errorOf(c.get('hello.txt'));
   const multi = await c.deleteMulti(['dir/a b+c.txt', 'never-there'], { quiet: false });
