@@ -15,6 +15,10 @@ import (
 // through from the start.
 const maxSeekRetries = 3
 
+// maxDamaged is how many corrupt packets or frames a capture skips before
+// it gives up on the file as undecodable.
+const maxDamaged = 1000
+
 // capture demuxes and decodes the video stream and hands every selected
 // frame to a callback. It decodes straight through, except that when the
 // next wanted time lies more than one keyframe interval (the largest seen
@@ -43,6 +47,7 @@ type capture struct {
 	readTo    time.Duration // latest packet time read since the last seek
 	seekedFor time.Duration // the wanted time of the last seek (-1: none)
 	lastT     time.Duration
+	damaged   int             // corrupt packets and frames skipped so far
 	Seeks     int             // seeks performed (reported to tests and logs)
 	Times     []time.Duration // times of the selected frames, in order
 }
@@ -123,8 +128,9 @@ func (c *capture) packet(onFrame onFrameFunc) error {
 		return nil
 	}
 	if err := c.dec.SendPacket(c.pkt); err != nil {
-		if errors.Is(err, astiav.ErrInvaliddata) {
-			return nil // a corrupt packet: skip it as the ffmpeg CLI does
+		if errors.Is(err, astiav.ErrInvaliddata) && c.damaged < maxDamaged {
+			c.damaged++ // a corrupt packet: skip it as the ffmpeg CLI does
+			return nil
 		}
 		return c.decodeError(err)
 	}
@@ -137,6 +143,10 @@ func (c *capture) receive(onFrame onFrameFunc) error {
 		err := c.dec.ReceiveFrame(c.frame)
 		if errors.Is(err, astiav.ErrEagain) || errors.Is(err, astiav.ErrEof) {
 			return nil
+		}
+		if errors.Is(err, astiav.ErrInvaliddata) && c.damaged < maxDamaged {
+			c.damaged++ // a damaged frame: skip it as the ffmpeg CLI does
+			continue
 		}
 		if err != nil {
 			return c.decodeError(err)

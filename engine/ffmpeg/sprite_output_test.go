@@ -5,6 +5,7 @@ import (
 	"image"
 	"image/color"
 	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -149,6 +150,23 @@ func TestSpriteFormats(t *testing.T) {
 			require.Equal(t, tc.sheet, img.Bounds().Size())
 		})
 	}
+}
+
+func TestSpriteDamagedMiddle(t *testing.T) {
+	t.Parallel()
+	// Garbage over a stretch in the middle of the media data: the damaged
+	// frames are skipped or concealed and the task still succeeds.
+	clip := spGOPClip(t)
+	b, err := os.ReadFile(clip)
+	require.NoError(t, err)
+	for i := len(b) * 2 / 5; i < len(b)*2/5+4000; i++ {
+		b[i] = byte(i * 7)
+	}
+	damaged := filepath.Join(t.TempDir(), "damaged.mp4")
+	require.NoError(t, os.WriteFile(damaged, b, 0o644))
+	res, times, _ := spRun(t, spJob(t, spAVIOStore, damaged, "video/sprite,f_jpg,sw_80,inter_1000,tw_5,th_2", "dm/{index}"), true)
+	require.GreaterOrEqual(t, len(times), 8)
+	require.Len(t, res.Outputs, 1)
 }
 
 func TestSpriteFailures(t *testing.T) {
