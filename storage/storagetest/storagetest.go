@@ -29,6 +29,7 @@ func Run(t *testing.T, newBackend Factory) {
 	t.Run("BadBodies", func(t *testing.T) { t.Parallel(); testBadBodies(t, newBackend(t)) })
 	t.Run("HostileKeys", func(t *testing.T) { t.Parallel(); testHostileKeys(t, newBackend(t)) })
 	t.Run("List", func(t *testing.T) { t.Parallel(); testList(t, newBackend(t)) })
+	t.Run("ListRandom", func(t *testing.T) { t.Parallel(); testListRandom(t, newBackend(t)) })
 	t.Run("Multipart", func(t *testing.T) { t.Parallel(); testMultipart(t, newBackend(t)) })
 	t.Run("Concurrent", func(t *testing.T) { t.Parallel(); testConcurrent(t, newBackend(t)) })
 	t.Run("LocalPath", func(t *testing.T) { t.Parallel(); testLocalPath(t, newBackend(t)) })
