@@ -134,6 +134,8 @@ func TestTopicToQueueLongPoll(t *testing.T) {
 	require.NoError(t, err)
 	_, err = c.do("PUT", "queues/raw", nil, createQueueReq{VisibilityTimeout: 30}, nil)
 	require.NoError(t, err)
+	_, err = c.do("PUT", "queues/js", nil, createQueueReq{VisibilityTimeout: 30}, nil)
+	require.NoError(t, err)
 	status, err := c.do("PUT", "topics/events", nil, createTopicReq{MaximumMessageSize: 65536}, nil)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusCreated, status)
@@ -144,12 +146,18 @@ func TestTopicToQueueLongPoll(t *testing.T) {
 	_, err = c.do("PUT", "topics/events/subscriptions/to-raw", nil,
 		subscribeReq{Endpoint: "acs:mns:cn-hangzhou:127:queues/raw", NotifyContentFormat: "SIMPLIFIED"}, nil)
 	require.NoError(t, err)
+	_, err = c.do("PUT", "topics/events/subscriptions/to-js", nil,
+		subscribeReq{Endpoint: "acs:mns:cn-hangzhou:127:queues/js", NotifyContentFormat: "JSON"}, nil)
+	require.NoError(t, err)
+	_, err = c.do("PUT", "topics/events/subscriptions/filtered", nil,
+		subscribeReq{Endpoint: "acs:mns:cn-hangzhou:127:queues/raw", FilterTag: "other-tag"}, nil)
+	require.NoError(t, err)
 	var subs subscriptionList
 	_, err = c.do("GET", "topics/events/subscriptions", nil, nil, &subs)
 	require.NoError(t, err)
-	require.Len(t, subs.Subscriptions, 2)
+	require.Len(t, subs.Subscriptions, 4)
 
-	inbox, raw := c.receive("inbox", 20), c.receive("raw", 20)
+	inbox, raw, js := c.receive("inbox", 20), c.receive("raw", 20), c.receive("js", 20)
 	var pub sendResp
 	status, err = c.do("POST", "topics/events/messages", nil, publishReq{MessageBody: `{"k":"v"}`, MessageTag: "important"}, &pub)
 	require.NoError(t, err)
@@ -158,6 +166,13 @@ func TestTopicToQueueLongPoll(t *testing.T) {
 	r := await(t, raw)
 	require.NoError(t, r.err)
 	require.Equal(t, `{"k":"v"}`, r.msg.MessageBody, "SIMPLIFIED: the message itself")
+
+	r = await(t, js)
+	require.NoError(t, r.err)
+	var jsNote struct{ MessageId, Message, MessageMD5, TopicName string }
+	require.NoError(t, json.Unmarshal([]byte(r.msg.MessageBody), &jsNote), "JSON: the notification as a JSON object")
+	require.Equal(t, pub.MessageId, jsNote.MessageId)
+	require.Equal(t, "events", jsNote.TopicName)
 
 	r = await(t, inbox)
 	require.NoError(t, r.err)
@@ -170,6 +185,14 @@ func TestTopicToQueueLongPoll(t *testing.T) {
 	require.Equal(t, notifier.MD5Hex([]byte(note.Message)), note.MessageMD5)
 	_, err = c.do("DELETE", "queues/inbox/messages?ReceiptHandle="+r.msg.ReceiptHandle, nil, nil, nil)
 	require.NoError(t, err)
+
+	// The FilterTag subscription did not match the tag: three deliveries.
+	st, err := e.n.MessageStatus(context.Background(), pub.MessageId)
+	require.NoError(t, err)
+	require.Len(t, st.Deliveries, 3)
+	for _, d := range st.Deliveries {
+		require.NotEqual(t, "filtered", d.Subscription)
+	}
 
 	_, err = c.do("POST", "topics/nope/messages", nil, publishReq{MessageBody: "x"}, nil)
 	require.Equal(t, "TopicNotExist", errCode(err))
