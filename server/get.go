@@ -4,6 +4,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -168,7 +169,11 @@ func (s *Server) getObject(w http.ResponseWriter, r *http.Request, bucket, key s
 			return nil // headers are out; the client sees a short body
 		}
 	}
-	io.CopyN(w, obj, length)
+	var src io.Reader = obj
+	if f, ok := obj.(interface{ OSFile() *os.File }); ok {
+		src = f.OSFile() // lets net/http use sendfile
+	}
+	io.CopyN(w, src, length)
 	return nil
 }
 

@@ -121,6 +121,10 @@ type object struct {
 
 func (o object) Info() storage.ObjectInfo { return o.info }
 
+// OSFile exposes the open file so the HTTP server can send it with
+// sendfile instead of copying through user space.
+func (o object) OSFile() *os.File { return o.File }
+
 // GetObject opens an object for reading. The file stays readable even if the
 // object is replaced or deleted meanwhile.
 func (b *Backend) GetObject(ctx context.Context, bucket, key string) (storage.Object, error) {
