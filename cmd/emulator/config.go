@@ -35,6 +35,7 @@ type Config struct {
 	Credentials     auth.Credentials
 	Storage         local.Config
 	Server          server.Config
+	Tasks           TasksConfig
 }
 
 // bind registers all flags; subsystems add their own bindXxx call here.
@@ -42,6 +43,7 @@ func (c *Config) bind(b *binder) {
 	c.bindCore(b)
 	c.bindServer(b)
 	c.bindStorage(b)
+	c.bindTasks(b)
 }
 
 func (c *Config) bindCore(b *binder) {
@@ -104,7 +106,7 @@ func (c *Config) Validate() error {
 			errs = append(errs, fmt.Errorf("--buckets: %q is not a valid bucket name (3-63 lower-case letters, digits, hyphens)", bk))
 		}
 	}
-	errs = append(errs, c.Server.Validate(), c.Storage.Validate())
+	errs = append(errs, c.Server.Validate(), c.Storage.Validate(), c.Tasks.Validate())
 	return errors.Join(errs...)
 }
 

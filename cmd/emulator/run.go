@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/ossemu/ossemu/osserr"
+	"github.com/ossemu/ossemu/queue"
 	"github.com/ossemu/ossemu/server"
 	"github.com/ossemu/ossemu/server/auth"
 	"github.com/ossemu/ossemu/storage/local"
@@ -50,11 +51,29 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 			return fmt.Errorf("create bucket %q: %w", b, err)
 		}
 	}
+	dbPath, _ := taskPaths(cfg.Storage.Dir)
+	tasks, err := queue.Open(ctx, dbPath)
+	if err != nil {
+		return err
+	}
+	defer tasks.Close()
+	poolCfg := cfg.poolConfig(store, logger)
+	// The workers stop when run returns: after the HTTP server has shut
+	// down, they get --shutdown-grace to finish what is running.
+	poolCtx, stopPool := context.WithCancel(context.WithoutCancel(ctx))
+	waitPool, err := startPool(poolCtx, tasks, poolCfg, logger)
+	if err != nil {
+		stopPool()
+		return err
+	}
+	defer waitPool()
+	defer stopPool()
 	deps := server.Deps{
 		Storage: store,
 		Verifier: auth.New(auth.Config{
 			Credentials: cfg.Credentials, Region: cfg.Server.Region,
 		}),
+		Tasks:    tasks,
 		Logger:   logger,
 		Registry: reg,
 	}

@@ -1,0 +1,96 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"runtime"
+	"time"
+
+	"github.com/ossemu/ossemu/engine/ffmpeg"
+	"github.com/ossemu/ossemu/parser"
+	"github.com/ossemu/ossemu/queue"
+	"github.com/ossemu/ossemu/storage"
+)
+
+// TasksConfig configures asynchronous processing: the task queue, its
+// workers and the media engines.
+type TasksConfig struct {
+	Workers       int           // 0 = max(1, NumCPU/2)
+	TaskThreads   int           // 0 = max(1, NumCPU/Workers)
+	ShutdownGrace time.Duration // running tasks' time to finish on SIGTERM
+	Engine        ffmpeg.Config
+}
+
+func (c *Config) bindTasks(b *binder) {
+	b.Int(&c.Tasks.Workers, "workers", 0, fmt.Sprintf("tasks processed at once; 0 = max(1, cores/2) = %d here", max(1, runtime.NumCPU()/2)))
+	b.Int(&c.Tasks.TaskThreads, "task-threads", 0, "codec threads per task; 0 = max(1, cores/workers)")
+	b.Duration(&c.Tasks.ShutdownGrace, "shutdown-grace", 30*time.Second, "on SIGINT/SIGTERM, how long running tasks may finish before they are stopped and re-queued for the next start")
+	b.String(&c.Tasks.Engine.VideoPreset, "video-preset", ffmpeg.DefaultConfig().VideoPreset, "x264/x265 speed preset: ultrafast … veryslow")
+}
+
+// Validate checks the task settings.
+func (c *TasksConfig) Validate() error {
+	var errs []error
+	if c.Workers < 0 {
+		errs = append(errs, fmt.Errorf("--workers %d: must be 0 (automatic) or more", c.Workers))
+	}
+	if c.TaskThreads < 0 {
+		errs = append(errs, fmt.Errorf("--task-threads %d: must be 0 (automatic) or more", c.TaskThreads))
+	}
+	if c.ShutdownGrace < 0 {
+		errs = append(errs, fmt.Errorf("--shutdown-grace %s: must not be negative", c.ShutdownGrace))
+	}
+	if err := c.Engine.Validate(); err != nil {
+		errs = append(errs, fmt.Errorf("--video-preset: %w", err))
+	}
+	return errors.Join(errs...)
+}
+
+// taskPaths are where the queue keeps its files inside the data directory
+// (names that can never be buckets' blob paths, see storage/local).
+func taskPaths(dataDir string) (db, work string) {
+	return filepath.Join(dataDir, "tasks.db"), filepath.Join(dataDir, "work")
+}
+
+// poolConfig builds the worker pool's configuration; the notifier fills
+// OnFinish and Finished.
+func (c *Config) poolConfig(store storage.Backend, logger *slog.Logger) queue.Config {
+	pc := queue.DefaultConfig()
+	if c.Tasks.Workers > 0 {
+		pc.Workers = c.Tasks.Workers
+	}
+	pc.TaskThreads = max(1, runtime.NumCPU()/pc.Workers)
+	if c.Tasks.TaskThreads > 0 {
+		pc.TaskThreads = c.Tasks.TaskThreads
+	}
+	pc.ShutdownGrace = c.Tasks.ShutdownGrace
+	_, pc.WorkRoot = taskPaths(c.Storage.Dir)
+	pc.Storage = store
+	pc.Processors = queue.Processors{
+		parser.ActionConcat: ffmpeg.NewConcat(c.Tasks.Engine),
+		parser.ActionSprite: ffmpeg.NewSprite(c.Tasks.Engine),
+	}
+	pc.Logger = logger
+	return pc
+}
+
+// startPool runs the pool until ctx ends; the returned wait blocks until
+// it has stopped (running tasks finished or re-queued).
+func startPool(ctx context.Context, q *queue.Queue, pc queue.Config, logger *slog.Logger) (wait func(), err error) {
+	pool, err := queue.NewPool(q, pc)
+	if err != nil {
+		return nil, err
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := pool.Run(ctx); err != nil {
+			logger.Error("task workers stopped", "err", err)
+		}
+	}()
+	logger.Info("task workers started", "workers", pc.Workers, "task_threads", pc.TaskThreads)
+	return func() { <-done }, nil
+}
