@@ -122,3 +122,16 @@ func TestNoOrphanBlobs(t *testing.T) {
 	require.NoError(t, err)
 	require.Empty(t, tmp)
 }
+
+// Data directories with spaces and URI-special characters work: the index
+// DSN escapes the path.
+func TestOddDataDir(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "my data #1 %20 ?x")
+	b, err := Open(context.Background(), Config{Dir: dir, NoSync: true})
+	require.NoError(t, err)
+	require.NoError(t, b.CreateBucket(context.Background(), "abc"))
+	require.NoError(t, b.Close())
+	_, err = os.Stat(filepath.Join(dir, "index.db"))
+	require.NoError(t, err)
+}
