@@ -261,7 +261,7 @@ func (r *clipRun) check() error {
 	declared := in.Duration(nil).Seconds()
 	got := r.src.clip.Start.Seconds() + r.duration()
 	if declared > 0 && declared-got > max(1.0, 0.1*declared) {
-		return osserr.New(osserr.InvalidMedia, "%s is truncated: it declares %.2f s but its data ends at %.2f s", r.src.name(), declared, got)
+		return osserr.New(osserr.InvalidMedia, "%s is truncated or corrupt: it declares %.2f s but only %.2f s could be read", r.src.name(), declared, got)
 	}
 	return nil
 }
