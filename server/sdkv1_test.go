@@ -162,6 +162,13 @@ func v1Core(t *testing.T, client *oss.Client, httpClient *http.Client) {
 	data, _ = io.ReadAll(r)
 	r.Close()
 	require.True(t, bytes.Equal(payload[10<<20:10<<20+100], data))
+	// DownloadFile: parallel range GETs, CRC combined and checked by the SDK.
+	dst := filepath.Join(t.TempDir(), "down.bin")
+	require.NoError(t, b.DownloadFile("big/video.bin", dst, 1<<20, oss.Routines(3)))
+	got, err := os.ReadFile(dst)
+	require.NoError(t, err)
+	require.True(t, bytes.Equal(payload, got))
+
 	// CopyFile uses UploadPartCopy with source ranges.
 	require.NoError(t, b.CopyFile("sdk-v1", "big/video.bin", "big/copy.bin", 3<<20, oss.Routines(2)))
 	hc, err := b.GetObjectDetailedMeta("big/copy.bin")

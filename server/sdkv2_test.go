@@ -172,6 +172,14 @@ func v2Core(t *testing.T, c *oss.Client, hc *http.Client) {
 	g.Body.Close()
 	require.True(t, bytes.Equal(payload[1048570:1048590], data))
 
+	dst := filepath.Join(t.TempDir(), "down.bin")
+	d := c.NewDownloader(func(o *oss.DownloaderOptions) { o.PartSize = 1 << 20; o.ParallelNum = 3 })
+	_, err = d.DownloadFile(ctx, &oss.GetObjectRequest{Bucket: bucket, Key: oss.Ptr("big/video.bin")}, dst)
+	require.NoError(t, err)
+	got, err := os.ReadFile(dst)
+	require.NoError(t, err)
+	require.True(t, bytes.Equal(payload, got))
+
 	_, err = c.DeleteBucket(ctx, &oss.DeleteBucketRequest{Bucket: bucket})
 	requireV2Code(t, err, "BucketNotEmpty", 409)
 }
