@@ -74,6 +74,13 @@ func v2Core(t *testing.T, c *oss.Client, hc *http.Client) {
 	require.NoError(t, err)
 	require.Equal(t, "sdk-v2", oss.ToString(bi.BucketInfo.Name))
 
+	ok, err := c.IsBucketExist(ctx, "sdk-v2")
+	require.NoError(t, err)
+	require.True(t, ok)
+	ok, err = c.IsBucketExist(ctx, "no-such-bucket")
+	require.NoError(t, err)
+	require.False(t, ok)
+
 	keys := []string{"a.txt", "dir/sub/b.txt", "dir/c d+e.txt", "中文/视频.mp4"}
 	for _, k := range keys {
 		_, err := c.PutObject(ctx, &oss.PutObjectRequest{Bucket: bucket, Key: oss.Ptr(k),
