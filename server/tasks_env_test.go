@@ -34,8 +34,9 @@ type taskEnv struct {
 	Finished chan *queue.Task
 }
 
-// newTaskEnv starts a server whose workers run proc for both actions.
-func newTaskEnv(t *testing.T, proc queue.Processor, buckets ...string) *taskEnv {
+// newTaskEnv starts a server whose workers run proc for both actions (no
+// workers when proc is nil).
+func newTaskEnv(t testing.TB, proc queue.Processor, buckets ...string) *taskEnv {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -47,21 +48,11 @@ func newTaskEnv(t *testing.T, proc queue.Processor, buckets ...string) *taskEnv 
 	}
 	q, err := queue.Open(ctx, filepath.Join(dir, "queue.db"))
 	require.NoError(t, err)
+	t.Cleanup(func() { q.Close() })
 	e := &taskEnv{Store: store, Queue: q, Finished: make(chan *queue.Task, 64)}
-	cfg := queue.DefaultConfig()
-	cfg.Workers, cfg.TaskThreads = 2, 1
-	cfg.BackoffBase, cfg.BackoffMax = 10*time.Millisecond, 50*time.Millisecond
-	cfg.WorkRoot, cfg.Storage = filepath.Join(dir, "work"), store
-	cfg.Processors = queue.Processors{parser.ActionConcat: proc, parser.ActionSprite: proc}
-	cfg.Finished = func(t *queue.Task) { e.Finished <- t }
-	cfg.Logger = slog.New(slog.NewTextHandler(t.Output(), nil))
-	pool, err := queue.NewPool(q, cfg)
-	require.NoError(t, err)
-	pctx, stop := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() { done <- pool.Run(pctx) }()
-	t.Cleanup(func() { stop(); <-done; q.Close() })
-
+	if proc != nil {
+		e.startPool(t, proc, filepath.Join(dir, "work"))
+	}
 	srv, err := server.New(server.Config{Region: testRegion}, server.Deps{
 		Storage: store, Tasks: q,
 		Verifier: auth.New(auth.Config{Credentials: auth.Credentials{AccessKeyID: testAK, AccessKeySecret: testSK}, Region: testRegion}),
@@ -71,6 +62,22 @@ func newTaskEnv(t *testing.T, proc queue.Processor, buckets ...string) *taskEnv 
 	t.Cleanup(ts.Close)
 	e.URL = ts.URL
 	return e
+}
+
+func (e *taskEnv) startPool(t testing.TB, proc queue.Processor, work string) {
+	cfg := queue.DefaultConfig()
+	cfg.Workers, cfg.TaskThreads = 2, 1
+	cfg.BackoffBase, cfg.BackoffMax = 10*time.Millisecond, 50*time.Millisecond
+	cfg.WorkRoot, cfg.Storage = work, e.Store
+	cfg.Processors = queue.Processors{parser.ActionConcat: proc, parser.ActionSprite: proc}
+	cfg.Finished = func(t *queue.Task) { e.Finished <- t }
+	cfg.Logger = slog.New(slog.NewTextHandler(t.Output(), nil))
+	pool, err := queue.NewPool(e.Queue, cfg)
+	require.NoError(t, err)
+	pctx, stop := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- pool.Run(pctx) }()
+	t.Cleanup(func() { stop(); <-done }) // runs before the queue closes
 }
 
 // wait returns the next task to finish.
@@ -85,7 +92,7 @@ func (e *taskEnv) wait(t *testing.T) *queue.Task {
 	}
 }
 
-func (e *taskEnv) put(t *testing.T, bucket, key, data string) {
+func (e *taskEnv) put(t testing.TB, bucket, key, data string) {
 	t.Helper()
 	_, err := e.Store.PutObject(context.Background(), bucket, key, strings.NewReader(data), storage.PutOptions{Size: -1})
 	require.NoError(t, err)
