@@ -162,6 +162,9 @@ func (s *Server) checkTarget(ctx context.Context, bucket, key string, pl *parser
 		return nil // the source bucket, which the input check just read
 	}
 	target := pl.SaveAs.Bucket.Expand(parser.Vars{Bucket: bucket, Key: key, Time: s.now().UTC()})
+	if target == bucket {
+		return nil
+	}
 	if !storage.ValidBucketName(target) {
 		return osserr.New(osserr.InvalidArgument, "sys/saveas: the target bucket %q is not a valid bucket name", target)
 	}
