@@ -97,6 +97,25 @@ func (b *Backend) finish(tmp *os.File, rel string) error {
 	if err := os.Rename(tmp.Name(), dst); err != nil {
 		return fmt.Errorf("rename blob: %w", err)
 	}
+	if !b.cfg.NoSync {
+		// The index row committed next must never point at a rename a
+		// power cut could undo.
+		if err := syncDir(filepath.Dir(dst)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return fmt.Errorf("sync dir: %w", err)
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil {
+		return fmt.Errorf("sync dir %s: %w", dir, err)
+	}
 	return nil
 }
 
