@@ -36,6 +36,7 @@ type Config struct {
 	Storage         local.Config
 	Server          server.Config
 	Tasks           TasksConfig
+	Notify          NotifyConfig
 }
 
 // bind registers all flags; subsystems add their own bindXxx call here.
@@ -44,6 +45,7 @@ func (c *Config) bind(b *binder) {
 	c.bindServer(b)
 	c.bindStorage(b)
 	c.bindTasks(b)
+	c.bindNotify(b)
 }
 
 func (c *Config) bindCore(b *binder) {

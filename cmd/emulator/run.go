@@ -58,6 +58,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	}
 	defer tasks.Close()
 	poolCfg := cfg.poolConfig(store, logger)
+	notify, err := startNotify(ctx, cfg, tasks.DB(), logger, stdout)
+	if err != nil {
+		return err
+	}
+	defer notify.stop(ctx)
+	if err := notify.n.Register(reg); err != nil {
+		return err
+	}
+	poolCfg.OnFinish, poolCfg.Finished = notify.n.FinishHook(), notify.n.Finished()
 	// The workers stop when run returns: after the HTTP server has shut
 	// down, they get --shutdown-grace to finish what is running.
 	poolCtx, stopPool := context.WithCancel(context.WithoutCancel(ctx))
@@ -87,8 +96,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if err != nil {
 		return err
 	}
+	notify.Listening(cfg, ln.Addr())
 	hs := &http.Server{
-		Handler:  srv.Handler(),
+		Handler:  notify.Mount(srv.Handler()), // + the push-signing certificate
 		ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 		// Bodies may take long (multi-GB uploads); only header reading is bounded.
 		ReadHeaderTimeout: 30 * time.Second,
