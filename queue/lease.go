@@ -15,7 +15,8 @@ import (
 // never a finished task without its notification, nor a notification for a
 // task that is not finished. t holds the final state. Returning an error
 // rolls the whole transaction back; the run is then retried like a
-// transient failure.
+// transient failure. Use only tx: Queue.DB has a single connection, which
+// tx holds, so querying DB from the hook would wait forever.
 type FinishHook func(ctx context.Context, tx *sql.Tx, t *Task) error
 
 // errLeaseLost means the run no longer owns its task (the lease expired and

@@ -57,6 +57,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return err
 	}
 	defer tasks.Close()
+	reg.MustRegister(tasks.Collector())
 	poolCfg := cfg.poolConfig(store, logger)
 	notify, err := startNotify(ctx, cfg, tasks.DB(), logger, stdout)
 	if err != nil {
