@@ -67,3 +67,13 @@ func TestURLEncode(t *testing.T) {
 	t.Parallel()
 	require.Equal(t, "a%2Fb%20c%2Bd%E4%B8%AD~._-", urlEncode("a/b c+d中~._-"))
 }
+
+func TestContentTypeFor(t *testing.T) {
+	t.Parallel()
+	for key, want := range map[string]string{
+		"v/a.MP4": "video/mp4", "x.ts": "video/mp2t", "s/sprite_1.jpg": "image/jpeg",
+		"noext": "application/octet-stream", "dir.mp4/file": "application/octet-stream", "a.m3u8": "application/x-mpegURL",
+	} {
+		require.Equal(t, want, contentTypeFor(key), key)
+	}
+}

@@ -26,7 +26,11 @@ var responseOverrides = map[string]string{
 // writeObjectHeaders sets the metadata headers GET and HEAD share.
 func writeObjectHeaders(w http.ResponseWriter, info storage.ObjectInfo) {
 	h := w.Header()
-	h.Set("Content-Type", info.ContentType)
+	ct := info.ContentType
+	if ct == "" { // objects written by the engines may carry none
+		ct = contentTypeFor(info.Key)
+	}
+	h.Set("Content-Type", ct)
 	h.Set("ETag", quoteETag(info.ETag))
 	h.Set("Last-Modified", info.LastModified.UTC().Format(http.TimeFormat))
 	h.Set("x-oss-hash-crc64ecma", strconv.FormatUint(info.CRC64, 10))

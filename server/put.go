@@ -5,9 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"io"
-	"mime"
 	"net/http"
-	"path"
 	"strconv"
 	"strings"
 
@@ -26,10 +24,7 @@ var errFileAlreadyExists = osserr.Code{Name: "FileAlreadyExists", Status: http.S
 func putOptions(r *http.Request, key string) (storage.PutOptions, error) {
 	opts := storage.PutOptions{Size: r.ContentLength, ContentType: r.Header.Get("Content-Type")}
 	if opts.ContentType == "" {
-		opts.ContentType = mime.TypeByExtension(path.Ext(key))
-		if opts.ContentType == "" {
-			opts.ContentType = "application/octet-stream"
-		}
+		opts.ContentType = contentTypeFor(key)
 	}
 	for name, vals := range r.Header {
 		lname := strings.ToLower(name)
