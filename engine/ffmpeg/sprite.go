@@ -57,7 +57,7 @@ func (s *Sprite) run(ctx context.Context, job *queue.Job, seek bool) (*queue.Res
 	}
 
 	c := &capture{
-		in: in, sel: nil, keyOnly: p.Mode == parser.ModeKey, seek: seek,
+		in: in, keyOnly: p.Mode == parser.ModeKey, seek: seek,
 		origin: in.StartTime(v), tb: v.TimeBase(), frameDt: frameDuration(v),
 	}
 	dur := videoEnd(in, v, c)
