@@ -170,8 +170,8 @@ func listNames(ctx context.Context, db execer, table, topic, prefix, marker stri
 	return names, next, rows.Err()
 }
 
-// Subscribe creates a subscription on an existing topic. created is false
-// when the same subscription already existed.
+// Subscribe creates a subscription, creating its topic if needed. created
+// is false when the same subscription already existed.
 func (n *Notifier) Subscribe(ctx context.Context, s Subscription) (created bool, err error) {
 	if !ValidName(s.Name) {
 		return false, Errf(CodeSubscriptionNameInvalid, "The subscription name %q is invalid.", s.Name)
@@ -185,7 +185,13 @@ func (n *Notifier) Subscribe(ctx context.Context, s Subscription) (created bool,
 	if s.Format == "" {
 		s.Format = FormatXML
 	}
-	if _, err := getTopic(ctx, n.db, s.Topic); err != nil {
+	// Lenient where MNS is strict (TopicNotExist): a consumer may subscribe
+	// before the first task has named the topic, so the topic is created
+	// here as a task would create it.
+	if !ValidName(s.Topic) {
+		return false, Errf(CodeTopicNameInvalid, "The topic name %q is invalid.", s.Topic)
+	}
+	if err := ensureTopic(ctx, n.db, s.Topic, ms(n.now())); err != nil {
 		return false, err
 	}
 	old, err := n.GetSubscription(ctx, s.Topic, s.Name)

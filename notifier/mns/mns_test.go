@@ -234,6 +234,11 @@ func TestTaskNotificationToSubscribers(t *testing.T) {
 
 	_, err = c.do("PUT", "queues/tasks", nil, createQueueReq{VisibilityTimeout: 30}, nil)
 	require.NoError(t, err)
+	// Subscribing creates a missing topic (lenient: MNS would refuse).
+	_, err = c.do("PUT", "topics/later/subscriptions/early", nil, subscribeReq{Endpoint: "acs:mns:cn-hangzhou:1:queues/tasks"}, nil)
+	require.NoError(t, err)
+	_, err = c.do("GET", "topics/later", nil, nil, nil)
+	require.NoError(t, err)
 	_, err = c.do("PUT", "topics/video-done/subscriptions/q", nil, subscribeReq{Endpoint: "acs:mns:cn-hangzhou:1:queues/tasks", NotifyContentFormat: "SIMPLIFIED"}, nil)
 	require.NoError(t, err)
 	_, err = c.do("PUT", "topics/video-done/subscriptions/web", nil, subscribeReq{Endpoint: hook.URL + "/hook"}, nil)
