@@ -20,6 +20,7 @@ type Pool struct {
 	cfg   Config
 	log   *slog.Logger
 	parse func(string) (*parser.Pipeline, error)
+	ready chan struct{}
 }
 
 // NewPool validates cfg and returns a pool over q. Nothing runs until Run.
@@ -27,7 +28,7 @@ func NewPool(q *Queue, cfg Config) (*Pool, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	p := &Pool{q: q, cfg: cfg, log: cfg.Logger, parse: cfg.Parse}
+	p := &Pool{q: q, cfg: cfg, log: cfg.Logger, parse: cfg.Parse, ready: make(chan struct{})}
 	if p.log == nil {
 		p.log = slog.Default()
 	}
@@ -37,16 +38,17 @@ func NewPool(q *Queue, cfg Config) (*Pool, error) {
 	return p, nil
 }
 
-// Run starts the workers and blocks until ctx is cancelled. Shutdown: no new
-// task is claimed; running tasks get Config.ShutdownGrace to finish; those
-// still running then are stopped and re-queued (without counting the run as
-// an attempt) for the next start. Outputs are published only after a
+// Run starts the workers and blocks until ctx is cancelled; call it once.
+// Shutdown: no new task is claimed; running tasks get Config.ShutdownGrace
+// to finish; those still running then are stopped and re-queued (without
+// counting the run as an attempt) for the next start. Outputs are published only after a
 // processor returns, and publishing is not interrupted by shutdown, so a
 // stopped task leaves nothing visible behind.
 func (p *Pool) Run(ctx context.Context) error {
 	if err := p.start(ctx); err != nil {
 		return err
 	}
+	close(p.ready)
 	runCtx, stopRuns := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopRuns()
 	var wg sync.WaitGroup
@@ -103,6 +105,10 @@ loop:
 	}
 	return nil
 }
+
+// Ready is closed once Run has recovered the previous process's tasks and
+// started taking new ones.
+func (p *Pool) Ready() <-chan struct{} { return p.ready }
 
 // start prepares a fresh scratch root and recovers tasks left running by a
 // previous process.

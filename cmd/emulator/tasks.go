@@ -84,13 +84,17 @@ func startPool(ctx context.Context, q *queue.Queue, pc queue.Config, logger *slo
 	if err != nil {
 		return nil, err
 	}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		if err := pool.Run(ctx); err != nil {
+	done := make(chan error, 1)
+	go func() { done <- pool.Run(ctx) }()
+	select {
+	case <-pool.Ready():
+	case err := <-done:
+		return nil, fmt.Errorf("task workers: %w", err)
+	}
+	logger.Info("task workers started", "workers", pc.Workers, "task_threads", pc.TaskThreads)
+	return func() {
+		if err := <-done; err != nil {
 			logger.Error("task workers stopped", "err", err)
 		}
-	}()
-	logger.Info("task workers started", "workers", pc.Workers, "task_threads", pc.TaskThreads)
-	return func() { <-done }, nil
+	}, nil
 }
