@@ -1,9 +1,13 @@
 package ffmpeg
 
 import (
+	"context"
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/ossemu/ossemu/parser"
+	"github.com/ossemu/ossemu/queue"
 )
 
 // Two clips into MP4 H.264/AAC: lengths add up, streams stay level.
@@ -25,4 +29,65 @@ func TestConcatTwoClipsMP4(t *testing.T) {
 	require.InDelta(t, 5.0, p.duration(a), 0.1)
 	n := ctDecode(t, out)
 	require.InDelta(t, 150, n.Video, 1)
+}
+
+// Every kind of test clip in one job, each cut to 1 s (the 10-bit HEVC, the
+// portrait phone clip, the VFR one, the odd-sized one, audio-only and
+// video-only ones): one consistent stream, levels kept at every join, and
+// progress reported up to 100.
+func TestConcatEverything(t *testing.T) {
+	t.Parallel()
+	store := ctNewStore(t, nil)
+	clips := []string{"example.mkv", "sur1.aac", "video_only.mp4", "portrait.mp4", "vfr.mp4", "odd.mp4", "hevc10.mp4"}
+	process := "video/concat,t_1000,f_mp4,vcodec_h264,acodec_aac,s_320x240,scaletype_fit,fps_25,ar_44100,ac_2"
+	for _, c := range clips {
+		process += "/sur,o_" + ctB64(c) + ",ss_500,t_1000"
+	}
+	p, err := parser.Parse(process + ctSaveAs("all/{index}-{resolution}.{autoext}"))
+	require.NoError(t, err)
+	var progress []int
+	job := &queue.Job{
+		Bucket: ctBucket, Object: "pre.mov", Pipeline: p, Storage: store, WorkDir: t.TempDir(), Threads: 2,
+		Progress: func(pct int) { progress = append(progress, pct) },
+	}
+	res, err := NewConcat(Config{VideoPreset: "ultrafast"}).Process(context.Background(), job)
+	require.NoError(t, err)
+	require.Len(t, res.Outputs, 1)
+	require.Equal(t, "all/1-320x240.mp4", res.Outputs[0].Key)
+
+	pr := ctProbeFile(t, res.Outputs[0].Path)
+	v, a := pr.stream("video"), pr.stream("audio")
+	require.Equal(t, 320, pr.Streams[v].Width)
+	require.Equal(t, 240, pr.Streams[v].Height)
+	require.Equal(t, "44100", pr.Streams[a].SampleRate)
+	require.InDelta(t, 8.0, pr.duration(v), 0.05)
+	require.InDelta(t, 8.0, pr.duration(a), 0.05)
+	dec := ctDecode(t, res.Outputs[0].Path)
+	require.Equal(t, 200, dec.Video)
+	require.InDelta(t, 8.0, dec.AudioSeconds, 0.05)
+
+	require.NotEmpty(t, progress)
+	require.Equal(t, 100, progress[len(progress)-1])
+	require.IsNonDecreasing(t, progress)
+	require.Greater(t, len(progress), 10)
+}
+
+// A cancelled context stops the task with the context's error.
+func TestConcatCancel(t *testing.T) {
+	t.Parallel()
+	store := ctNewStore(t, nil)
+	p, err := parser.Parse("video/concat,f_mp4,vcodec_h264,acodec_aac" + ctSaveAs("c.mp4"))
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	job := &queue.Job{
+		Bucket: ctBucket, Object: "example.mkv", Pipeline: p, Storage: store, WorkDir: t.TempDir(), Threads: 2,
+		Progress: func(pct int) {
+			if pct >= 10 {
+				cancel()
+			}
+		},
+	}
+	res, err := NewConcat(Config{VideoPreset: "ultrafast"}).Process(ctx, job)
+	require.Nil(t, res)
+	require.ErrorIs(t, err, context.Canceled)
 }
