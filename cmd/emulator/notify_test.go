@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -133,4 +134,74 @@ func TestRunNotifies(t *testing.T) {
 
 	cancel()
 	require.NoError(t, <-done)
+}
+
+// startEmulator runs the emulator until the returned stop is called and
+// returns its OSS endpoint.
+func startEmulator(t *testing.T, args ...string) (endpoint string, stop func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, append([]string{"--addr", "127.0.0.1:0", "--log-level", "error"}, args...), env(nil), pw)
+		pw.Close()
+	}()
+	lines := bufio.NewReader(pr)
+	for endpoint == "" {
+		line, err := lines.ReadString('\n')
+		require.NoError(t, err)
+		endpoint, _ = strings.CutPrefix(strings.TrimSpace(line), "ossemu listening on ")
+	}
+	go io.Copy(io.Discard, lines)
+	return endpoint, func() {
+		cancel()
+		require.NoError(t, <-done)
+	}
+}
+
+// TestNotificationSurvivesRestart: the receiver is down when the task ends
+// and while the emulator restarts; the message is delivered afterwards.
+func TestNotificationSurvivesRestart(t *testing.T) {
+	t.Parallel()
+	var up atomic.Bool
+	refused, delivered := make(chan struct{}, 100), make(chan string, 100)
+	recv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !up.Load() {
+			refused <- struct{}{}
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		}
+		delivered <- r.Header.Get("x-mns-message-id")
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	defer recv.Close()
+	dir := t.TempDir()
+	args := []string{"--data-dir", dir, "--buckets", "media", "--notify-endpoint", "*=" + recv.URL}
+
+	endpoint, stop := startEmulator(t, args...)
+	client, err := oss.New(endpoint, DefaultAccessKeyID, DefaultAccessKeySecret)
+	require.NoError(t, err)
+	b, err := client.Bucket("media")
+	require.NoError(t, err)
+	require.NoError(t, b.PutObject("bad.mp4", strings.NewReader("garbage")))
+	b64 := func(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
+	_, err = b.AsyncProcessObject("bad.mp4", "video/concat,f_mp4,vcodec_h264,acodec_aac|sys/saveas,o_"+b64("o.mp4")+"/notify,topic_"+b64("t"))
+	require.NoError(t, err)
+	select {
+	case <-refused:
+	case <-time.After(time.Minute):
+		t.Fatal("the notification was never attempted")
+	}
+	stop()
+
+	up.Store(true)
+	_, stop = startEmulator(t, args...)
+	defer stop()
+	select {
+	case id := <-delivered:
+		require.Regexp(t, `^[0-9A-F]{32}$`, id)
+	case <-time.After(time.Minute):
+		t.Fatal("the notification was not delivered after the restart")
+	}
 }
