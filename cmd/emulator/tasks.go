@@ -21,6 +21,7 @@ type TasksConfig struct {
 	Workers       int           // 0 = max(1, NumCPU/2)
 	TaskThreads   int           // 0 = max(1, NumCPU/Workers)
 	ShutdownGrace time.Duration // running tasks' time to finish on SIGTERM
+	TaskTimeout   time.Duration // longest run of one task
 	Engine        ffmpeg.Config
 }
 
@@ -28,6 +29,7 @@ func (c *Config) bindTasks(b *binder) {
 	b.Int(&c.Tasks.Workers, "workers", 0, fmt.Sprintf("tasks processed at once; 0 = max(1, cores/2) = %d here", max(1, runtime.NumCPU()/2)))
 	b.Int(&c.Tasks.TaskThreads, "task-threads", 0, "codec threads per task; 0 = max(1, cores/workers)")
 	b.Duration(&c.Tasks.ShutdownGrace, "shutdown-grace", 30*time.Second, "on SIGINT/SIGTERM, how long running tasks may finish before they are stopped and re-queued for the next start")
+	b.Duration(&c.Tasks.TaskTimeout, "task-timeout", queue.DefaultConfig().TaskTimeout, "longest one task may run; a task that takes longer fails (a decoder hung on a corrupt file)")
 	b.String(&c.Tasks.Engine.VideoPreset, "video-preset", ffmpeg.DefaultConfig().VideoPreset, "x264/x265 speed preset: ultrafast … veryslow")
 }
 
@@ -39,6 +41,9 @@ func (c *TasksConfig) Validate() error {
 	}
 	if c.TaskThreads < 0 {
 		errs = append(errs, fmt.Errorf("--task-threads %d: must be 0 (automatic) or more", c.TaskThreads))
+	}
+	if c.TaskTimeout <= 0 {
+		errs = append(errs, fmt.Errorf("--task-timeout %s: must be positive", c.TaskTimeout))
 	}
 	if c.ShutdownGrace < 0 {
 		errs = append(errs, fmt.Errorf("--shutdown-grace %s: must not be negative", c.ShutdownGrace))
@@ -67,6 +72,7 @@ func (c *Config) poolConfig(store storage.Backend, logger *slog.Logger) queue.Co
 		pc.TaskThreads = c.Tasks.TaskThreads
 	}
 	pc.ShutdownGrace = c.Tasks.ShutdownGrace
+	pc.TaskTimeout = c.Tasks.TaskTimeout
 	_, pc.WorkRoot = taskPaths(c.Storage.Dir)
 	pc.Storage = store
 	pc.Processors = queue.Processors{
