@@ -53,6 +53,10 @@ type Config struct {
 	// starts (--shutdown-grace); then they are stopped and re-queued.
 	// Default 30s.
 	ShutdownGrace time.Duration
+	// TaskTimeout bounds one run of a task (--task-timeout); a run that
+	// takes longer is stopped and the task fails (InternalError), since a
+	// decoder that hung on a file would hang again. Default 2h.
+	TaskTimeout time.Duration
 	// PollInterval is how often an idle pool looks for tasks whose backoff
 	// ended (new submissions wake it at once). Default 500ms.
 	PollInterval time.Duration
@@ -84,6 +88,7 @@ func DefaultConfig() Config {
 		LeaseTimeout:     30 * time.Second,
 		ProgressInterval: time.Second,
 		ShutdownGrace:    30 * time.Second,
+		TaskTimeout:      2 * time.Hour,
 		PollInterval:     500 * time.Millisecond,
 	}
 }
@@ -105,6 +110,9 @@ func (c Config) Validate() error {
 	}
 	if c.LeaseTimeout < 3*time.Millisecond || c.ProgressInterval <= 0 || c.PollInterval <= 0 {
 		errs = append(errs, errors.New("queue: lease, progress and poll intervals must be positive"))
+	}
+	if c.TaskTimeout <= 0 {
+		errs = append(errs, errors.New("queue: task timeout must be positive"))
 	}
 	if c.ShutdownGrace < 0 {
 		errs = append(errs, errors.New("queue: shutdown grace must not be negative"))

@@ -197,3 +197,19 @@ func TestShutdownWaitsForRunningTaskWithinGrace(t *testing.T) {
 	require.Equal(t, Succeeded, e.get(t, id).State)
 	require.Equal(t, Queued, e.get(t, queued).State, "no task is claimed after shutdown starts")
 }
+
+func TestTaskTimeoutFailsHungRun(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, Processors{parser.ActionConcat: procFunc(func(ctx context.Context, job *Job) (*Result, error) {
+		<-ctx.Done() // a decoder stuck until told to stop
+		return nil, ctx.Err()
+	})}, func(c *Config) { c.TaskTimeout = 50 * time.Millisecond })
+	e.start(t)
+	id := e.submit(t, "concat").ID
+	fin := e.wait(t)
+	require.Equal(t, id, fin.ID)
+	require.Equal(t, Failed, fin.State)
+	require.Equal(t, "InternalError", fin.Code)
+	require.Contains(t, fin.Message, "time limit")
+	require.Equal(t, 1, fin.Attempts, "not retried")
+}

@@ -22,7 +22,9 @@ func (p *Pool) run(ctx, runCtx context.Context, t *Task, token string) {
 	// interrupts it half-way through a task's outputs.
 	leaseCtx, loseLease := context.WithCancel(context.WithoutCancel(runCtx))
 	defer loseLease()
-	jobCtx, stopJob := context.WithCancel(leaseCtx)
+	limitCtx, stopLimit := context.WithTimeoutCause(leaseCtx, p.cfg.TaskTimeout, errTaskTimeout)
+	defer stopLimit()
+	jobCtx, stopJob := context.WithCancel(limitCtx)
 	defer stopJob()
 	defer context.AfterFunc(runCtx, stopJob)()
 
@@ -81,6 +83,9 @@ func (p *Pool) run(ctx, runCtx context.Context, t *Task, token string) {
 	}
 	log.Info("queue: task failed", "code", code, "message", msg)
 }
+
+// errTaskTimeout is the cause of a run's context when it hits TaskTimeout.
+var errTaskTimeout = errors.New("queue: task time limit reached")
 
 // describe turns a run error into the task's Code and Message.
 func describe(err error) (string, string) {
@@ -143,6 +148,11 @@ func (p *Pool) execute(jobCtx, leaseCtx context.Context, t *Task, progress func(
 		WorkDir: dir, Threads: p.cfg.TaskThreads, CreatedAt: t.CreatedAt, Progress: progress,
 	}
 	res, err := p.safeProcess(jobCtx, proc, job)
+	if errors.Is(context.Cause(jobCtx), errTaskTimeout) {
+		// A hung decoder (a corrupt file can do that) must not hold a
+		// worker forever; running it again would hang again.
+		return nil, osserr.New(osserr.InternalError, "processing took longer than the %s task time limit", p.cfg.TaskTimeout)
+	}
 	if err != nil {
 		return nil, err
 	}
