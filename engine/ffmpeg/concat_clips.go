@@ -1,10 +1,16 @@
 package ffmpeg
 
+/*
+#include <libavformat/avformat.h>
+*/
+import "C"
+
 import (
 	"context"
 	"errors"
 	"fmt"
 	"time"
+	"unsafe"
 
 	"github.com/asticode/go-astiav"
 
@@ -69,10 +75,10 @@ func openClips(ctx context.Context, job *queue.Job, spec *parser.Concat) (_ []*c
 }
 
 // isCoverArt reports an attached picture (an MP3's or M4A's cover), which
-// is not video.
+// is a still image, not video: such a clip counts as audio-only.
 func isCoverArt(s *astiav.Stream) bool {
-	return s.CodecParameters().CodecID() == astiav.CodecIDMjpeg && s.NbFrames() <= 1 &&
-		(s.AvgFrameRate().Num() == 0 || s.Duration() <= 0)
+	st := *(**C.AVStream)(unsafe.Pointer(s))
+	return st.disposition&C.AV_DISPOSITION_ATTACHED_PIC != 0
 }
 
 // clipError puts the clip's position and name in front of an input error,

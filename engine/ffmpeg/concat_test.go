@@ -91,3 +91,17 @@ func TestConcatCancel(t *testing.T) {
 	require.Nil(t, res)
 	require.ErrorIs(t, err, context.Canceled)
 }
+
+// An MP3 with cover art is an audio clip: its picture is not video.
+func TestConcatCoverArt(t *testing.T) {
+	t.Parallel()
+	mp3 := ctMakeClip(t, "song.mp3", "-f", "lavfi", "-i", "sine=d=2", "-f", "lavfi", "-i", "color=red:s=64x64:d=1",
+		"-map", "0", "-map", "1", "-frames:v", "1", "-c:a", "libmp3lame", "-c:v", "mjpeg", "-disposition:v", "attached_pic")
+	store := ctNewStore(t, map[string]string{"song.mp3": mp3})
+	out := ctOne(t, store, "pre.mov", "video/concat,f_mp4,vcodec_h264,acodec_aac/sur,o_"+ctB64("song.mp3")+ctSaveAs("c.mp4"))
+	p := ctProbeFile(t, out)
+	require.InDelta(t, 5.0, p.duration(p.stream("video")), 0.1)
+	require.InDelta(t, 5.0, p.duration(p.stream("audio")), 0.1)
+	_, _, y := ctGray(t, out, 4)
+	require.Less(t, int(y[len(y)/2]), 30, "black, not the red cover")
+}
