@@ -67,9 +67,35 @@ func (n *Notifier) render(d *delivery) ([]byte, string, error) {
 		b, err := json.Marshal(n.notification(d))
 		return b, "application/json;charset=utf-8", err
 	default:
-		b, err := xml.Marshal(n.notification(d))
-		return append([]byte(xml.Header), b...), "text/xml;charset=utf-8", err
+		return n.notification(d).XML(), "text/xml;charset=utf-8", nil
 	}
+}
+
+// xmlText escapes only what XML requires in text (& < >, and CR, which a
+// parser would otherwise fold), as MNS writes it: encoding/xml would also
+// turn every quote of the JSON message into &#34;, which is valid but
+// defeats receivers that look at the body with simple string matching.
+var xmlText = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", "\r", "&#xD;")
+
+// XML renders the notification as MNS pushes it.
+func (m Notification) XML() []byte {
+	var b strings.Builder
+	b.WriteString(xml.Header)
+	b.WriteString(`<Notification xmlns="` + Namespace + `">`)
+	field := func(name, v string) {
+		b.WriteString("<" + name + ">" + xmlText.Replace(v) + "</" + name + ">")
+	}
+	field("TopicOwner", m.TopicOwner)
+	field("TopicName", m.TopicName)
+	field("Subscriber", m.Subscriber)
+	field("SubscriptionName", m.SubscriptionName)
+	field("MessageId", m.MessageId)
+	field("Message", m.Message)
+	field("MessageMD5", m.MessageMD5)
+	field("MessageTag", m.MessageTag)
+	field("PublishTime", strconv.FormatInt(m.PublishTime, 10))
+	b.WriteString("</Notification>")
+	return []byte(b.String())
 }
 
 // pushPath is the request path MNS posts to: the endpoint's own path, or

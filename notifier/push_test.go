@@ -152,3 +152,23 @@ func TestPushXMLAndSimplified(t *testing.T) {
 	badHeader.header.Set("x-mns-topic-name", "other")
 	require.Error(t, checkPushSignature(badHeader))
 }
+
+func TestNotificationXMLRoundTrip(t *testing.T) {
+	t.Parallel()
+	tests := []string{
+		`{"id":"x","content":"{\"a\":\"b\"}"}`,
+		"tags <b> & 'quotes' \"double\"\r\nnew line\ttab",
+		"unicode: 视频 ✓",
+		"",
+	}
+	for _, msg := range tests {
+		in := Notification{TopicOwner: "1", TopicName: "t", Subscriber: "1", SubscriptionName: "s", MessageId: "ID",
+			Message: msg, MessageMD5: MD5Hex([]byte(msg)), MessageTag: "a&b", PublishTime: 1724133063161}
+		body := in.XML()
+		var out Notification
+		require.NoError(t, xml.Unmarshal(body, &out), string(body))
+		out.XMLName = xml.Name{}
+		require.Equal(t, in, out, "what a receiver parses is what was sent")
+		require.NotContains(t, string(body), "&#34;", "quotes stay readable")
+	}
+}
