@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/subtle"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/ossemu/ossemu/notifier"
 	"github.com/ossemu/ossemu/notifier/mns"
+	"github.com/ossemu/ossemu/server/auth"
 )
 
 // NotifyConfig configures task notifications (docs/notify.md).
@@ -29,8 +31,12 @@ type NotifyConfig struct {
 	CertURL string
 }
 
-// CertPath is where the OSS port serves the push-signing certificate.
-const CertPath = "/_ossemu/mns/cert.pem"
+// CertPath is where the OSS port serves the push-signing certificate;
+// StatusPrefix is where it serves notification delivery state.
+const (
+	CertPath     = "/_ossemu/mns/cert.pem"
+	StatusPrefix = "/_ossemu/notify"
+)
 
 // endpointsFlag is the repeatable --notify-endpoint TOPIC=URL[#FORMAT].
 type endpointsFlag struct{ list *[]notifier.Endpoint }
@@ -76,6 +82,7 @@ type notifyRuntime struct {
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 	mns    *http.Server
+	cred   auth.Credentials
 }
 
 // startNotify creates the notifier on the queue's database (its tables sit
@@ -90,7 +97,7 @@ func startNotify(ctx context.Context, cfg Config, db *sql.DB, logger *slog.Logge
 		return nil, err
 	}
 	rctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	rt := &notifyRuntime{n: n, cancel: cancel}
+	rt := &notifyRuntime{n: n, cancel: cancel, cred: cfg.Credentials}
 	rt.wg.Add(1)
 	go func() {
 		defer rt.wg.Done()
@@ -138,16 +145,29 @@ func (rt *notifyRuntime) Listening(cfg Config, addr net.Addr) {
 	rt.n.SetCertURL("http://" + net.JoinHostPort(host, port) + CertPath)
 }
 
-// Mount serves the signing certificate at CertPath in front of next (the
-// OSS handler); everything else goes to next.
+// Mount serves, in front of next (the OSS handler), the signing
+// certificate at CertPath (open, receivers fetch it) and delivery state
+// under StatusPrefix (HTTP Basic with the emulator's key pair, like the task
+// API); everything else goes to next.
 func (rt *notifyRuntime) Mount(next http.Handler) http.Handler {
 	cert := rt.n.Signer().CertHandler()
+	status := rt.n.StatusHandler(StatusPrefix)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == CertPath {
+		switch {
+		case r.URL.Path == CertPath:
 			cert.ServeHTTP(w, r)
-			return
+		case strings.HasPrefix(r.URL.Path, StatusPrefix+"/"):
+			id, secret, ok := r.BasicAuth()
+			if !ok || subtle.ConstantTimeCompare([]byte(id), []byte(rt.cred.AccessKeyID)) != 1 ||
+				subtle.ConstantTimeCompare([]byte(secret), []byte(rt.cred.AccessKeySecret)) != 1 {
+				w.Header().Set("WWW-Authenticate", `Basic realm="ossemu"`)
+				http.Error(w, "use HTTP Basic with the emulator's AccessKey pair", http.StatusUnauthorized)
+				return
+			}
+			status.ServeHTTP(w, r)
+		default:
+			next.ServeHTTP(w, r)
 		}
-		next.ServeHTTP(w, r)
 	})
 }
 
