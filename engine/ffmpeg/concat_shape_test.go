@@ -148,3 +148,48 @@ func TestConcatTenBitSurround(t *testing.T) {
 	require.Equal(t, 2, p.Streams[p.stream("audio")].Channels)
 	require.InDelta(t, 2.0, p.duration(p.stream("audio")), 0.1)
 }
+
+// ctGrayFrames returns the mean luma of every frame of path.
+func ctGrayFrames(t testing.TB, path string) []int {
+	t.Helper()
+	p := ctProbeFile(t, path)
+	v := p.stream("video")
+	w, h := p.Streams[v].Width, p.Streams[v].Height
+	raw, err := exec.Command("ffmpeg", "-v", "error", "-i", path, "-f", "rawvideo", "-pix_fmt", "gray", "-").Output()
+	require.NoError(t, err)
+	var means []int
+	for off := 0; off+w*h <= len(raw); off += w * h {
+		sum := 0
+		for _, b := range raw[off : off+w*h] {
+			sum += int(b)
+		}
+		means = append(means, sum/(w*h))
+	}
+	return means
+}
+
+// Trims are frame-accurate although the clip has a single keyframe: the
+// clip is black for 1 s then white, and ss/t land on exact frames.
+func TestConcatFrameAccurateTrim(t *testing.T) {
+	t.Parallel()
+	clip := ctMakeClip(t, "step.mp4", "-f", "lavfi", "-i", "color=black:s=64x64:r=25:d=2,drawbox=c=white:t=fill:enable='gte(t,1)'",
+		"-f", "lavfi", "-i", "sine=d=2", "-c:v", "libx264", "-preset", "ultrafast", "-g", "100", "-pix_fmt", "yuv420p", "-c:a", "aac")
+	store := ctNewStore(t, map[string]string{"step.mp4": clip})
+	for _, tc := range []struct {
+		trim  string
+		white []bool
+	}{
+		{"ss_920,t_160", []bool{false, false, true, true}},
+		{"ss_1000,t_80", []bool{true, true}},
+		{"ss_400,t_120", []bool{false, false, false}},
+	} {
+		out := ctOne(t, store, "step.mp4", "video/concat,f_mp4,vcodec_h264,acodec_aac,crf_10,"+tc.trim+ctSaveAs("t.mp4"))
+		means := ctGrayFrames(t, out)
+		require.Len(t, means, len(tc.white), tc.trim)
+		for i, w := range tc.white {
+			require.Equal(t, w, means[i] > 128, "%s frame %d mean %d", tc.trim, i, means[i])
+		}
+		p := ctProbeFile(t, out)
+		require.InDelta(t, float64(len(tc.white))*0.04, p.duration(p.stream("audio")), 0.025, tc.trim)
+	}
+}
