@@ -23,6 +23,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"sync"
 	"syscall"
 	"time"
 
@@ -31,15 +32,15 @@ import (
 
 // Queue is the task store. It is safe for concurrent use.
 type Queue struct {
-	w      *sql.DB // the single writer connection
-	r      *sql.DB // read-only pool for the task API
-	lock   *os.File
-	sub    chan *submission
-	stop   chan struct{}
-	done   chan struct{}
-	wake   chan struct{} // poked after each commit of new tasks
-	now    func() time.Time
-	closed bool
+	w     *sql.DB // the single writer connection
+	r     *sql.DB // read-only pool for the task API
+	lock  *os.File
+	sub   chan *submission
+	stop  chan struct{}
+	done  chan struct{}
+	wake  chan struct{} // poked after each commit of new tasks
+	now   func() time.Time
+	close sync.Once
 }
 
 const schema = `
@@ -136,15 +137,15 @@ func (q *Queue) open(ctx context.Context, path string) error {
 func (q *Queue) DB() *sql.DB { return q.w }
 
 // Close stops the submission writer and closes the database. Call it after
-// the pool has stopped.
+// the pool has stopped; later calls do nothing.
 func (q *Queue) Close() error {
-	if q.closed {
-		return nil
-	}
-	q.closed = true
-	close(q.stop)
-	<-q.done
-	return q.closeDBs()
+	var err error
+	q.close.Do(func() {
+		close(q.stop)
+		<-q.done
+		err = q.closeDBs()
+	})
+	return err
 }
 
 func (q *Queue) closeDBs() error {

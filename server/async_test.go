@@ -88,14 +88,19 @@ func (e *taskEnv) seed(t *testing.T) {
 
 func TestAsyncProcessSDKv1(t *testing.T) {
 	t.Parallel()
-	e := newTaskEnv(t, copyProc{}, "src", "dst")
-	e.seed(t)
-	res, err := e.v1Bucket(t, "src").AsyncProcessObject("in.mp4", concatProcess("dst", "out/joined.mp4", "a.mp4", "b.mp4"))
-	require.NoError(t, err)
-	require.Regexp(t, taskIDPattern, res.TaskId)
-	require.Regexp(t, eventIDPattern, res.EventId)
-	require.Regexp(t, reqIDPattern, res.RequestId)
-	e.checkFinished(t, res.TaskId)
+	for name, version := range map[string]v1.AuthVersionType{"V1": v1.AuthV1, "V4": v1.AuthV4} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			e := newTaskEnv(t, copyProc{}, "src", "dst")
+			e.seed(t)
+			res, err := e.v1BucketAuth(t, "src", version).AsyncProcessObject("in.mp4", concatProcess("dst", "out/joined.mp4", "a.mp4", "b.mp4"))
+			require.NoError(t, err)
+			require.Regexp(t, taskIDPattern, res.TaskId)
+			require.Regexp(t, eventIDPattern, res.EventId)
+			require.Regexp(t, reqIDPattern, res.RequestId)
+			e.checkFinished(t, res.TaskId)
+		})
+	}
 }
 
 func TestAsyncProcessSDKv2(t *testing.T) {

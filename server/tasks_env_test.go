@@ -99,8 +99,12 @@ func (e *taskEnv) put(t testing.TB, bucket, key, data string) {
 }
 
 func (e *taskEnv) v1Bucket(t *testing.T, bucket string) *v1.Bucket {
+	return e.v1BucketAuth(t, bucket, v1.AuthV4)
+}
+
+func (e *taskEnv) v1BucketAuth(t *testing.T, bucket string, version v1.AuthVersionType) *v1.Bucket {
 	t.Helper()
-	c, err := v1.New(e.URL, testAK, testSK, v1.Region(testRegion), v1.AuthVersion(v1.AuthV4))
+	c, err := v1.New(e.URL, testAK, testSK, v1.Region(testRegion), v1.AuthVersion(version))
 	require.NoError(t, err)
 	b, err := c.Bucket(bucket)
 	require.NoError(t, err)
