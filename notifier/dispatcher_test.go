@@ -249,3 +249,26 @@ func counter(t *testing.T, reg *prometheus.Registry, name, label, value string) 
 	}
 	return 0
 }
+
+func TestSlowReceiverIsRetried(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	release := make(chan struct{})
+	srv, got := receiver(t, func(k int, _ pushed) int {
+		if k == 1 {
+			<-release // answers only after the notifier gave up
+		}
+		return http.StatusNoContent
+	})
+	defer close(release)
+	n := newNotifier(t, dir, openDB(t, dir), func(c *Config) {
+		c.Timeout = 200 * time.Millisecond
+		c.Endpoints = []Endpoint{{Topic: "slow", URL: srv.URL, Format: FormatXML}}
+	})
+	run(t, n)
+	id := finish(t, n, sampleTask("MediaConvert-slow", "slow"))
+	p := next(t, got) // the second attempt (the first is still held)
+	require.Equal(t, id, messageID(t, p))
+	st := waitState(t, n, id, StateDelivered)
+	require.Equal(t, 2, st.Deliveries[0].Attempts, "no answer within the timeout counts as a failed attempt")
+}
