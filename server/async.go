@@ -48,6 +48,11 @@ func (s *Server) asyncProcess(w http.ResponseWriter, r *http.Request, bucket, ke
 	}
 	ctx := r.Context()
 	process, err := readProcessBody(r.Body)
+	if q := r.URL.Query().Get("x-oss-async-process"); err != nil && q != "" && osserr.Is(err, osserr.InvalidRequest) {
+		// Lenient: a hand-written client may put the process string in
+		// the query value instead of the body.
+		process, err = q, nil
+	}
 	if err != nil {
 		return err
 	}

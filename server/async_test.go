@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -200,7 +201,14 @@ func TestAsyncProcessRawRequests(t *testing.T) {
 		req, err := http.NewRequest(http.MethodPost, e.URL+"/src/in.mp4?"+query, strings.NewReader(body))
 		require.NoError(t, err)
 		if signed {
-			signV1(req, "src", "in.mp4", strings.TrimSuffix(query, "="))
+			k, v, _ := strings.Cut(query, "=")
+			sub := k
+			if v != "" {
+				dec, err := url.QueryUnescape(v)
+				require.NoError(t, err)
+				sub += "=" + dec
+			}
+			signV1(req, "src", "in.mp4", sub)
 		}
 		resp, err := http.DefaultClient.Do(req)
 		require.NoError(t, err)
@@ -220,6 +228,7 @@ func TestAsyncProcessRawRequests(t *testing.T) {
 		{"other body", "x-oss-async-process", "process=" + proc, true, 400, "<Code>InvalidRequest</Code>"},
 		{"with =", "x-oss-async-process=", "x-oss-async-process=" + proc, true, 200, `"TaskId":"MediaConvert-`},
 		{"percent-encoded", "x-oss-async-process", "x-oss-async-process=" + strings.ReplaceAll(proc, "|", "%7C"), true, 200, `"EventId":"`},
+		{"process in the query", "x-oss-async-process=" + url.QueryEscape(proc), "", true, 200, `"RequestId":"`},
 		{"sync video", "x-oss-process", "x-oss-process=" + proc, true, 400, "only asynchronous"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -228,7 +237,7 @@ func TestAsyncProcessRawRequests(t *testing.T) {
 			require.Contains(t, body, tc.want)
 		})
 	}
-	for range 2 {
+	for range 3 {
 		fin := e.wait(t)
 		require.Equal(t, queue.Succeeded, fin.State)
 		require.Equal(t, "x-oss-async-process="+fin.Process, "x-oss-async-process="+proc, "percent-decoding restored the string")
