@@ -3,6 +3,7 @@ package queue
 import (
 	"crypto/rand"
 	"math/big"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -42,30 +43,11 @@ func (s State) Status() string {
 // ParseStatus maps an IMM status name (any case) back to a State.
 func ParseStatus(s string) (State, bool) {
 	for _, st := range []State{Queued, Running, Succeeded, Failed} {
-		if equalFold(s, string(st)) {
+		if strings.EqualFold(s, string(st)) {
 			return st, true
 		}
 	}
 	return "", false
-}
-
-func equalFold(a, b string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := 0; i < len(a); i++ {
-		x, y := a[i], b[i]
-		if x >= 'A' && x <= 'Z' {
-			x += 'a' - 'A'
-		}
-		if y >= 'A' && y <= 'Z' {
-			y += 'a' - 'A'
-		}
-		if x != y {
-			return false
-		}
-	}
-	return true
 }
 
 // TaskTypeMediaConvert is the IMM task type OSS reports for video processing
