@@ -78,18 +78,19 @@ func (c *Config) bindNotify(b *binder) {
 // notifyRuntime is the running notification subsystem: the notifier's
 // dispatcher and, when configured, the MNS listener.
 type notifyRuntime struct {
-	n      *notifier.Notifier
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
-	mns    *http.Server
-	cred   auth.Credentials
+	n       *notifier.Notifier
+	cancel  context.CancelFunc
+	wg      sync.WaitGroup
+	mns     *http.Server
+	mnsAddr net.Addr
+	cred    auth.Credentials
 }
 
 // startNotify creates the notifier on the queue's database (its tables sit
 // next to the tasks so a task's end and its notification commit together)
 // and starts its dispatcher and the MNS listener. Its FinishHook and
 // Finished go into the queue's pool configuration before the pool runs.
-func startNotify(ctx context.Context, cfg Config, db *sql.DB, logger *slog.Logger, stdout io.Writer) (*notifyRuntime, error) {
+func startNotify(ctx context.Context, cfg Config, db *sql.DB, logger *slog.Logger) (*notifyRuntime, error) {
 	n, err := notifier.New(ctx, notifier.Config{
 		DataDir: cfg.Storage.Dir, Endpoints: cfg.Notify.Endpoints, CertURL: cfg.Notify.CertURL, Region: cfg.Server.Region,
 	}, db, logger)
@@ -123,10 +124,19 @@ func startNotify(ctx context.Context, cfg Config, db *sql.DB, logger *slog.Logge
 				logger.Error("MNS listener stopped", "err", err)
 			}
 		}()
+		rt.mnsAddr = ln.Addr()
 		logger.Info("MNS service started", "addr", ln.Addr().String())
-		fmt.Fprintf(stdout, "ossemu MNS listening on http://%s\n", ln.Addr())
 	}
 	return rt, nil
+}
+
+// Announce prints "ossemu MNS listening on http://<addr>" when the MNS
+// service runs; run calls it after its own "ossemu listening on" line, which
+// stays the first line scripts wait for.
+func (rt *notifyRuntime) Announce(stdout io.Writer) {
+	if rt.mnsAddr != nil {
+		fmt.Fprintf(stdout, "ossemu MNS listening on http://%s\n", rt.mnsAddr)
+	}
 }
 
 // Listening tells the notifier the OSS listener's address, from which the

@@ -65,17 +65,16 @@ func TestRunNotifies(t *testing.T) {
 		pw.Close()
 	}()
 	lines := bufio.NewReader(pr)
-	var endpoint, mnsURL string
-	for endpoint == "" {
+	var mnsURL string
+	first, err := lines.ReadString('\n')
+	require.NoError(t, err)
+	require.True(t, strings.HasPrefix(first, "ossemu listening on "), "the OSS line stays first: %q", first)
+	endpoint := strings.TrimSpace(strings.TrimPrefix(first, "ossemu listening on "))
+	for mnsURL == "" {
 		line, err := lines.ReadString('\n')
 		require.NoError(t, err)
 		line = strings.TrimSpace(line)
-		if v, ok := strings.CutPrefix(line, "ossemu MNS listening on "); ok {
-			mnsURL = v
-		}
-		if v, ok := strings.CutPrefix(line, "ossemu listening on "); ok {
-			endpoint = v
-		}
+		mnsURL, _ = strings.CutPrefix(line, "ossemu MNS listening on ")
 	}
 	go io.Copy(io.Discard, lines)
 	require.NotEmpty(t, mnsURL)

@@ -59,7 +59,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	defer tasks.Close()
 	reg.MustRegister(tasks.Collector())
 	poolCfg := cfg.poolConfig(store, logger)
-	notify, err := startNotify(ctx, cfg, tasks.DB(), logger, stdout)
+	notify, err := startNotify(ctx, cfg, tasks.DB(), logger)
 	if err != nil {
 		return err
 	}
@@ -108,6 +108,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	go func() { served <- hs.Serve(ln) }()
 	logger.Info("ossemu started", "addr", ln.Addr().String(), "data_dir", cfg.Storage.Dir, "region", cfg.Server.Region)
 	fmt.Fprintf(stdout, "ossemu listening on http://%s\n", ln.Addr())
+	notify.Announce(stdout)
 
 	select {
 	case err := <-served:
