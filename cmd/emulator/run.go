@@ -68,9 +68,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return err
 	}
 	poolCfg.OnFinish, poolCfg.Finished = notify.n.FinishHook(), notify.n.Finished()
-	// The workers stop when run returns: after the HTTP server has shut
-	// down, they get --shutdown-grace to finish what is running.
-	poolCtx, stopPool := context.WithCancel(context.WithoutCancel(ctx))
+	// On SIGINT/SIGTERM the workers stop taking tasks at once and get
+	// --shutdown-grace to finish running ones while HTTP drains; run
+	// returns after both (submissions during the drain are still queued).
+	poolCtx, stopPool := context.WithCancel(ctx)
 	waitPool, err := startPool(poolCtx, tasks, poolCfg, logger)
 	if err != nil {
 		stopPool()
