@@ -68,7 +68,7 @@ func openClips(ctx context.Context, job *queue.Job, spec *parser.Concat) (_ []*c
 			if p := s.video.CodecParameters(); p.Width() <= 0 || p.Height() <= 0 {
 				return nil, osserr.New(osserr.InvalidMedia, "%s: video stream has no picture size", s.name())
 			}
-			s.rotation = Rotation(s.video)
+			s.rotation = clipRotation(s.video)
 		}
 	}
 	return clips, nil
@@ -79,6 +79,16 @@ func openClips(ctx context.Context, job *queue.Job, spec *parser.Concat) (_ []*c
 func isCoverArt(s *astiav.Stream) bool {
 	st := *(**C.AVStream)(unsafe.Pointer(s))
 	return st.disposition&C.AV_DISPOSITION_ATTACHED_PIC != 0
+}
+
+// clipRotation is Rotation, guarded for streams without any metadata (MPEG-TS):
+// Rotation (input.go, v0.16.0's Dictionary.Get) dereferences the missing tag
+// dictionary.
+func clipRotation(s *astiav.Stream) int {
+	if len(s.SideData(astiav.PacketSideDataTypeDisplaymatrix)) < 36 && s.Metadata() == nil {
+		return 0
+	}
+	return Rotation(s)
 }
 
 // clipError puts the clip's position and name in front of an input error,

@@ -7,6 +7,7 @@ import "C"
 
 import (
 	"errors"
+	"fmt"
 	"strconv"
 
 	"github.com/asticode/go-astiav"
@@ -23,6 +24,8 @@ type streamState struct {
 	st      *astiav.Stream
 	dec     *Decoder // nil: the output has no such stream; packets only time the clip
 	gr      *graph
+	grKey   string // input size/format the graph was built for
+	rebuilt bool   // the graph was replaced mid-clip
 	tb      astiav.Rational
 	origin  int64   // stream timestamp of the clip's 0
 	end     float64 // end of the content seen, seconds from the origin
@@ -150,7 +153,14 @@ func (r *clipRun) onVideo(f *astiav.Frame) error {
 // silent track level with the picture when the clip has no audio.
 func (r *clipRun) pushVideo(f *astiav.Frame) error {
 	s := r.video
+	key := fmt.Sprintf("%dx%d/%d", f.Width(), f.Height(), f.PixelFormat())
+	if s.gr != nil && key != s.grKey {
+		if err := r.restartGraph(s, f, r.drainVideo); err != nil {
+			return err
+		}
+	}
 	if s.gr == nil {
+		s.grKey = key
 		src := videoSource{Width: f.Width(), Height: f.Height(), SAR: f.SampleAspectRatio(), Rotation: r.src.rotation, Rate: r.srcRate}
 		args := astiav.FilterArgs{
 			"video_size":   strconv.Itoa(f.Width()) + "x" + strconv.Itoa(f.Height()),
@@ -158,7 +168,7 @@ func (r *clipRun) pushVideo(f *astiav.Frame) error {
 			"time_base":    s.tb.String(),
 			"pixel_aspect": sarArg(f.SampleAspectRatio()),
 		}
-		gr, err := newGraph(false, args, videoFilterSpec(src, r.o.plan.video.shape), r.threads)
+		gr, err := newGraph(false, args, videoFilterSpec(src, r.o.plan.video.shape, s.graphStart(f)), r.threads)
 		if err != nil {
 			return err
 		}
@@ -181,6 +191,32 @@ func (r *clipRun) drainVideo() error {
 		}
 		return nil
 	})
+}
+
+// restartGraph ends a stream's graph at frame f, whose size or format
+// differs from what the graph was built for (a WebRTC recording changing
+// resolution, a broadcast switching audio layout), and drops it; the next
+// push builds a new graph starting at f's time.
+func (r *clipRun) restartGraph(s *streamState, f *astiav.Frame, drain func() error) error {
+	if err := s.gr.end(f.Pts()); err != nil {
+		return err
+	}
+	if err := drain(); err != nil {
+		return err
+	}
+	s.gr.close()
+	s.gr = nil
+	s.rebuilt = true
+	return nil
+}
+
+// graphStart is where a new graph's clock starts: 0 for the clip's first
+// graph (so fps and aresample fill a late start), else the frame's time.
+func (s *streamState) graphStart(f *astiav.Frame) float64 {
+	if !s.rebuilt {
+		return 0
+	}
+	return max(s.seconds(f.Pts()), 0)
 }
 
 func sarArg(r astiav.Rational) string {
@@ -215,14 +251,21 @@ func (r *clipRun) onAudio(f *astiav.Frame) error {
 	if !namedLayout(f.ChannelLayout()) {
 		f.SetChannelLayout(defaultLayout(f.ChannelLayout().NbChannels()))
 	}
+	key := fmt.Sprintf("%d/%d/%s", f.SampleRate(), f.SampleFormat(), f.ChannelLayout())
+	if s.gr != nil && key != s.grKey {
+		if err := r.restartGraph(s, f, r.drainAudio); err != nil {
+			return err
+		}
+	}
 	if s.gr == nil {
+		s.grKey = key
 		args := astiav.FilterArgs{
 			"sample_rate":    strconv.Itoa(f.SampleRate()),
 			"sample_fmt":     f.SampleFormat().Name(),
 			"channel_layout": f.ChannelLayout().String(),
 			"time_base":      s.tb.String(),
 		}
-		gr, err := newGraph(true, args, audioFilterSpec(r.limit, r.o.plan.audio.shape), 1)
+		gr, err := newGraph(true, args, audioFilterSpec(r.limit, r.o.plan.audio.shape, s.graphStart(f)), 1)
 		if err != nil {
 			return err
 		}

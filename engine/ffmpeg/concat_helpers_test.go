@@ -288,3 +288,10 @@ func ctTemplate(t testing.TB, s string) parser.Template {
 func ctVars() parser.Vars {
 	return parser.Vars{Bucket: ctBucket, Key: "dir/in.mp4", Index: 1, AutoExt: "ts"}
 }
+
+func ctReadFile(t testing.TB, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	return b
+}

@@ -1,6 +1,7 @@
 package ffmpeg
 
 import (
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
@@ -192,4 +193,25 @@ func TestConcatFrameAccurateTrim(t *testing.T) {
 		p := ctProbeFile(t, out)
 		require.InDelta(t, float64(len(tc.white))*0.04, p.duration(p.stream("audio")), 0.025, tc.trim)
 	}
+}
+
+// A clip whose picture size and audio layout change midway (a WebRTC
+// recording, a broadcast capture) is normalised on both sides of the change.
+func TestConcatMidClipChange(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	a := ctMakeClip(t, "a.ts", "-f", "lavfi", "-i", "testsrc2=s=320x240:r=25:d=1", "-f", "lavfi", "-i", "sine=r=48000:d=1",
+		"-ac", "2", "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac")
+	b := ctMakeClip(t, "b.ts", "-f", "lavfi", "-i", "testsrc2=s=640x360:r=25:d=1", "-f", "lavfi", "-i", "sine=r=44100:d=1",
+		"-ac", "1", "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", "-output_ts_offset", "1")
+	joined := filepath.Join(dir, "joined.ts")
+	raw := append(ctReadFile(t, a), ctReadFile(t, b)...)
+	require.NoError(t, os.WriteFile(joined, raw, 0o644))
+	store := ctNewStore(t, map[string]string{"joined.ts": joined})
+	out := ctOne(t, store, "joined.ts", "video/concat,f_mp4,vcodec_h264,acodec_aac,s_320x240"+ctSaveAs("j.mp4"))
+	p := ctProbeFile(t, out)
+	require.InDelta(t, 2.0, p.duration(p.stream("video")), 0.15)
+	require.InDelta(t, 2.0, p.duration(p.stream("audio")), 0.15)
+	dec := ctDecode(t, out)
+	require.InDelta(t, 50, dec.Video, 3)
 }

@@ -2,6 +2,7 @@ package ffmpeg
 
 import (
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/asticode/go-astiav"
@@ -31,9 +32,12 @@ type videoSource struct {
 // pixel format, and resample time to the constant output rate starting at
 // 0 (fps duplicates or drops frames, which also turns VFR into CFR). fps
 // goes first when it drops frames, so fewer frames are scaled.
-func videoFilterSpec(src videoSource, out videoShape) string {
+//
+// from is the clip time (seconds) the graph starts at: 0, or later when a
+// graph is rebuilt because the picture size or format changed mid-clip.
+func videoFilterSpec(src videoSource, out videoShape, from float64) string {
 	var chain []string
-	fps := fmt.Sprintf("fps=fps=%d/%d:start_time=0", out.Rate.Num(), out.Rate.Den())
+	fps := fmt.Sprintf("fps=fps=%d/%d:start_time=%.6f", out.Rate.Num(), out.Rate.Den(), from)
 	if src.Rate > out.Rate.Float64()+0.01 {
 		chain = append(chain, fps)
 	}
@@ -140,11 +144,13 @@ type audioShape struct {
 // sample-exactly; aresample with first_pts=0 and async pads a late start or
 // a gap with silence and drops overlaps, keeping audio on the clock the
 // video uses; aformat fixes rate, channel layout (rematrixing) and format.
-func audioFilterSpec(limit float64, out audioShape) string {
-	trim := "atrim=start=0"
+// from is the clip time the graph starts at (see videoFilterSpec).
+func audioFilterSpec(limit float64, out audioShape, from float64) string {
+	trim := fmt.Sprintf("atrim=start=%.6f", from)
 	if limit > 0 {
 		trim += fmt.Sprintf(":end=%.6f", limit)
 	}
-	return fmt.Sprintf("%s,aresample=%d:async=1:first_pts=0,aformat=sample_fmts=%s:sample_rates=%d:channel_layouts=%s",
-		trim, out.SampleRate, out.Format.Name(), out.SampleRate, out.Layout.String())
+	first := int64(math.Round(from * float64(out.SampleRate)))
+	return fmt.Sprintf("%s,aresample=%d:async=1:first_pts=%d,aformat=sample_fmts=%s:sample_rates=%d:channel_layouts=%s",
+		trim, out.SampleRate, first, out.Format.Name(), out.SampleRate, out.Layout.String())
 }
