@@ -169,14 +169,19 @@ func (o *output) fillAudio(upto int64) error {
 	if o.aLimit >= 0 {
 		upto = min(upto, o.aLimit)
 	}
-	if upto <= o.aPos {
-		return nil
+	// One encoder frame at a time, so a long gap (a clip whose audio track
+	// stops early) never piles up in the FIFO.
+	for o.aPos < upto {
+		n := min(upto-o.aPos, int64(o.fifo.silence.NbSamples()))
+		if err := o.fifo.writeSilence(int(n)); err != nil {
+			return err
+		}
+		o.aPos += n
+		if err := o.drainAudio(false); err != nil {
+			return err
+		}
 	}
-	if err := o.fifo.writeSilence(int(upto - o.aPos)); err != nil {
-		return err
-	}
-	o.aPos = upto
-	return o.drainAudio(false)
+	return nil
 }
 
 // drainAudio encodes every whole encoder frame in the FIFO; final also
