@@ -11,8 +11,8 @@ import (
 	"strings"
 	"testing"
 
-	ossv1 "github.com/aliyun/aliyun-oss-go-sdk/oss"
 	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
+	ossv1 "github.com/aliyun/aliyun-oss-go-sdk/oss"
 	"github.com/stretchr/testify/require"
 )
 
@@ -28,11 +28,19 @@ func TestFailedTasks(t *testing.T) {
 	_, err := rand.Read(garbage)
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(noise, garbage, 0o644))
+	// A faststart MP4 cut in half: the index is intact, half the data is gone.
+	whole := filepath.Join(t.TempDir(), "whole.mp4")
+	ffmpeg(t, "-i", makeClip(t, "w.mp4", 4, "320x240"), "-c", "copy", "-movflags", "+faststart", whole)
+	data, err := os.ReadFile(whole)
+	require.NoError(t, err)
+	cut := filepath.Join(t.TempDir(), "cut.mp4")
+	require.NoError(t, os.WriteFile(cut, data[:len(data)/2], 0o644))
 	for key, path := range map[string]string{
 		"good.mp4":   makeClip(t, "good.mp4", 2, "320x240"),
 		"broken.mp4": videos + "truncated.mp4",
 		"noise.mov":  noise,
 		"sur1.aac":   videos + "sur1.aac",
+		"cut.mp4":    cut,
 	} {
 		require.NoError(t, b.PutObjectFromFile(key, path))
 	}
@@ -44,6 +52,8 @@ func TestFailedTasks(t *testing.T) {
 			"video/concat,f_mp4,vcodec_h264,acodec_aac/sur,o_" + enc("broken.mp4") + "|sys/saveas,o_" + enc("out/concat-broken.mp4"), "broken.mp4"},
 		{"concat of random bytes", "noise.mov",
 			"video/concat,f_mp4,vcodec_h264,acodec_aac/pre,o_" + enc("good.mp4") + "|sys/saveas,o_" + enc("out/concat-noise.mp4"), "noise.mov"},
+		{"concat with a clip cut in half", "good.mp4",
+			"video/concat,f_mp4,vcodec_h264,acodec_aac/pre,o_" + enc("cut.mp4") + "|sys/saveas,o_" + enc("out/concat-cut.mp4"), "cut.mp4"},
 		{"sprite of a truncated file", "broken.mp4",
 			"video/sprite,f_jpg,inter_500|sys/saveas,o_" + enc("out/sprite-broken-{index}.jpg"), "broken.mp4"},
 		{"sprite of an audio-only file", "sur1.aac",
