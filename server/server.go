@@ -54,8 +54,11 @@ type Deps struct {
 	Storage  storage.Backend
 	Verifier *auth.Verifier
 	Tasks    TaskService
-	Logger   *slog.Logger
-	Registry *prometheus.Registry
+	// Notifications reports each task's notification delivery state for the
+	// task API; nil when notifications are not wired.
+	Notifications NotificationStatus
+	Logger        *slog.Logger
+	Registry      *prometheus.Registry
 }
 
 // Server is the OSS HTTP front end.

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/ossemu/ossemu/notifier"
 	"github.com/ossemu/ossemu/osserr"
 	"github.com/ossemu/ossemu/queue"
 	"github.com/ossemu/ossemu/server/auth"
@@ -81,10 +83,22 @@ func (s *Server) getTask(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	v := viewTask(t)
+	if s.deps.Notifications != nil && t.Topic != "" {
+		if v.Notification, err = s.deps.Notifications.TaskStatus(r.Context(), t.ID); err != nil {
+			return err
+		}
+	}
 	return writeJSON(w, struct {
 		RequestID string `json:"RequestId"`
 		taskView
-	}{requestID(w), viewTask(t)})
+	}{requestID(w), v})
+}
+
+// NotificationStatus is what the task API needs from the notifier: the
+// delivery state (pending, delivered, retrying, dead) of a task's message.
+type NotificationStatus interface {
+	TaskStatus(ctx context.Context, taskID string) (*notifier.MessageStatus, error)
 }
 
 func (s *Server) listTasks(w http.ResponseWriter, r *http.Request) error {
@@ -152,6 +166,9 @@ type taskView struct {
 	NotifyTopic string   `json:"NotifyTopic,omitempty"`
 	Attempts    int      `json:"Attempts"`
 	UserData    string   `json:"UserData"`
+	// Notification is the delivery state of the task's MNS message (GetTask
+	// only; absent until the task has ended or without a notify stage).
+	Notification *notifier.MessageStatus `json:"Notification,omitempty"`
 }
 
 type uriRef struct {

@@ -84,9 +84,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		Verifier: auth.New(auth.Config{
 			Credentials: cfg.Credentials, Region: cfg.Server.Region,
 		}),
-		Tasks:    tasks,
-		Logger:   logger,
-		Registry: reg,
+		Tasks:         tasks,
+		Notifications: notify.n,
+		Logger:        logger,
+		Registry:      reg,
 	}
 	// ---- End of subsystems.
 

@@ -88,7 +88,7 @@ func newStack(t *testing.T) *stack {
 	pool, err := queue.NewPool(q, cfg)
 	require.NoError(t, err)
 
-	srv, err := server.New(server.Config{Region: region}, server.Deps{Storage: store, Tasks: q, Logger: logger,
+	srv, err := server.New(server.Config{Region: region}, server.Deps{Storage: store, Tasks: q, Notifications: s.n, Logger: logger,
 		Verifier: auth.New(auth.Config{Credentials: auth.Credentials{AccessKeyID: ak, AccessKeySecret: sk}, Region: region})})
 	require.NoError(t, err)
 	cert := s.n.Signer().CertHandler()
@@ -275,4 +275,22 @@ func TestAsyncProcessNotifies(t *testing.T) {
 		st, err := s.n.TaskStatus(context.Background(), res.TaskId)
 		return err == nil && st.State == notifier.StateDelivered
 	}, 10*time.Second, 10*time.Millisecond)
+
+	// The task API shows the same delivery state.
+	req, err := http.NewRequest(http.MethodGet, s.url+"/_ossemu/tasks/"+res.TaskId, nil)
+	require.NoError(t, err)
+	req.SetBasicAuth(ak, sk)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	var view struct {
+		Status       string
+		Notification *notifier.MessageStatus
+	}
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&view))
+	require.Equal(t, "Failed", view.Status)
+	require.NotNil(t, view.Notification)
+	require.Equal(t, notifier.StateDelivered, view.Notification.State)
+	require.Equal(t, "video-done", view.Notification.Topic)
 }
