@@ -18,5 +18,5 @@ RUN apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --
 COPY --from=build /out/emulator /usr/local/bin/emulator
 VOLUME /data
 EXPOSE 9000 9100
-ENV OSSEMU_ADDR=0.0.0.0:9000 OSSEMU_DATA_DIR=/data
+ENV OSSEMU_ADDR=0.0.0.0:9000 OSSEMU_DATA_DIR=/data OSSEMU_MNS_ADDR=0.0.0.0:9100
 ENTRYPOINT ["/usr/local/bin/emulator"]
