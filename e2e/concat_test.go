@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
 	"github.com/stretchr/testify/require"
@@ -41,7 +42,8 @@ func requireIDs(t *testing.T, eventID, requestID, taskID string) {
 // H.264 25 fps 1 Mbps + AAC 96 kbps 48 kHz stereo aligned on example.mkv.
 func TestConcatSeedWorkedExample(t *testing.T) {
 	t.Parallel()
-	e := startEmulator(t, "video-demo", "outbucket")
+	hook, notes := notifyReceiver(t)
+	e := startEmulatorArgs(t, []string{"--notify-endpoint", "AudioConvert=" + hook + "#SIMPLIFIED"}, "video-demo", "outbucket")
 
 	// An MKV (VP9/Opus, 24 fps, 384x216) long enough to play from 10 s.
 	mkv := filepath.Join(t.TempDir(), "example.mkv")
@@ -70,6 +72,21 @@ func TestConcatSeedWorkedExample(t *testing.T) {
 		sources = append(sources, s.URI)
 	}
 	require.Equal(t, []string{"oss://video-demo/pre.mov", "oss://video-demo/example.mkv", "oss://video-demo/sur1.aac"}, sources)
+
+	// Completion is announced on the notify topic (topic_QXVkaW9Db252ZXJ0 = AudioConvert).
+	select {
+	case n := <-notes:
+		require.Equal(t, rs.EventId, n.ID)
+		require.Equal(t, "imm:Task:MediaConvert", n.Type)
+		require.Equal(t, rs.TaskId, n.Content.TaskID)
+		require.Equal(t, rs.RequestId, n.Content.RequestID)
+		require.Equal(t, "Succeeded", n.Content.Status)
+		require.Len(t, n.Content.Targets, 1)
+		require.Equal(t, "oss://outbucket/outobj.mp4", n.Content.Targets[0].URI)
+		require.Len(t, n.Content.Sources, 3)
+	case <-time.After(time.Minute):
+		t.Fatal("no notification within a minute of the task's end")
+	}
 
 	out := filepath.Join(t.TempDir(), "outobj.mp4")
 	ob := e.bucketV1(t, "outbucket")

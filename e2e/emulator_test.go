@@ -43,6 +43,12 @@ type emulator struct {
 // the address, data directory, keys and buckets.
 func startEmulator(t *testing.T, buckets ...string) *emulator {
 	t.Helper()
+	return startEmulatorArgs(t, nil, buckets...)
+}
+
+// startEmulatorArgs is startEmulator with extra command-line flags.
+func startEmulatorArgs(t *testing.T, extra []string, buckets ...string) *emulator {
+	t.Helper()
 	require.NotEmpty(t, emulatorBin, "TestMain builds the emulator")
 	root := t.TempDir()
 	dir := filepath.Join(root, "data")
@@ -54,6 +60,7 @@ func startEmulator(t *testing.T, buckets ...string) *emulator {
 	cmd := exec.Command(emulatorBin, "--addr", "127.0.0.1:0", "--data-dir", dir,
 		"--buckets", strings.Join(buckets, ","), "--access-key-id", testAK, "--access-key-secret", testSK,
 		"--region", testRegion)
+	cmd.Args = append(cmd.Args, extra...)
 	cmd.Stderr = logf
 	stdout, err := cmd.StdoutPipe()
 	require.NoError(t, err)
