@@ -125,6 +125,50 @@ func TestSpriteSeedExamples(t *testing.T) {
 		require.LessOrEqual(t, off, 10, "cells not matching their exact frame")
 	})
 
+	// The three naming cases of a multi-sheet task (6 frames on 2x2 sheets).
+	small := "video/sprite,f_jpg,sw_64,sh_48,inter_10000,tw_2,th_2,pad_0,margin_0"
+	small4 := grid{cw: 64, ch: 48, tw: 2, th: 2}
+	t.Run("name without extension gets _0_<index>", func(t *testing.T) {
+		t.Parallel()
+		v := submitV1(t, e, "video-demo", "example.mkv", small+"|sys/saveas,b_"+enc("outbucket")+",o_"+enc("noext/sheet"))
+		want := []string{"noext/sheet_0_1.jpg", "noext/sheet_0_2.jpg"}
+		require.Equal(t, uris("outbucket", want), targetURIs(v))
+		require.Equal(t, want, listKeys(t, e.bucketV1(t, "outbucket"), "noext/"))
+		for _, key := range want {
+			img := downloadImage(t, e.bucketV1(t, "outbucket"), key, "jpeg")
+			require.Equal(t, small4.size(), img.Bounds().Size())
+		}
+	})
+	t.Run("name with extension keeps only the last sheet", func(t *testing.T) {
+		t.Parallel()
+		submitV1(t, e, "video-demo", "example.mkv", small+"|sys/saveas,b_"+enc("outbucket")+",o_"+enc("last/sheet.jpg"))
+		require.Equal(t, []string{"last/sheet.jpg"}, listKeys(t, e.bucketV1(t, "outbucket"), "last/"))
+		img := downloadImage(t, e.bucketV1(t, "outbucket"), "last/sheet.jpg", "jpeg")
+		require.Equal(t, small4.size(), img.Bounds().Size())
+		// The second sheet: frames at 40 s and 50 s, then two empty cells.
+		for i := range 4 {
+			if i < 2 {
+				require.Greater(t, meanLuma(img, small4.cell(i)), float64(filledLuma), "cell %d holds a frame", i)
+			} else {
+				require.Less(t, meanLuma(img, small4.cell(i)), float64(emptyLuma), "cell %d is empty", i)
+			}
+		}
+	})
+	t.Run("png with index", func(t *testing.T) {
+		t.Parallel()
+		process := "video/sprite,f_png,sw_64,sh_48,inter_10000,tw_2,th_2,pad_3,margin_2|sys/saveas,b_" + enc("outbucket") + ",o_" + enc("png/{barename}-{index}.{autoext}")
+		v := submitV1(t, e, "video-demo", "example.mkv", process)
+		want := []string{"png/example-1.png", "png/example-2.png"}
+		require.Equal(t, uris("outbucket", want), targetURIs(v))
+		require.Equal(t, want, listKeys(t, e.bucketV1(t, "outbucket"), "png/"))
+		g := grid{cw: 64, ch: 48, tw: 2, th: 2, pad: 3, margin: 2}
+		for _, key := range want {
+			img := downloadImage(t, e.bucketV1(t, "outbucket"), key, "png")
+			require.Equal(t, image.Pt(2*2+2*64+3, 2*2+2*48+3), img.Bounds().Size())
+			require.Greater(t, meanLuma(img, g.cell(0)), float64(filledLuma))
+		}
+	})
+
 	t.Run("SDK example, one named sheet", func(t *testing.T) {
 		t.Parallel()
 		// As seed 004's Go example builds it: URLEncoding with padding.
