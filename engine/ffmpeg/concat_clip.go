@@ -127,10 +127,15 @@ func (r *clipRun) rewind() error {
 		return osserr.Wrap(osserr.InvalidMedia, err, "%s: cannot seek back to the start: %v", r.src.name(), err)
 	}
 	for _, s := range []*streamState{r.video, r.audio} {
-		if s != nil && s.dec != nil {
-			s.dec.Flush()
-			s.nextPts, s.end, s.done = s.origin, 0, false
+		if s == nil {
+			continue
 		}
+		if s.dec != nil {
+			s.dec.Flush()
+		}
+		s.gr.close() // may hold samples from the overshot position
+		s.gr, s.rebuilt = nil, false
+		s.nextPts, s.end, s.done = s.origin, 0, false
 	}
 	r.pending.Unref()
 	r.hasPending = false
@@ -222,14 +227,20 @@ func (r *clipRun) flush() error {
 
 // duration is the clip's length in the output: its longer stream, cut at t.
 func (r *clipRun) duration() float64 {
+	d := r.contentEnd()
+	if r.limit > 0 {
+		d = min(d, r.limit)
+	}
+	return d
+}
+
+// contentEnd is where the clip's data ends, seconds after ss, whatever t is.
+func (r *clipRun) contentEnd() float64 {
 	d := 0.0
 	for _, s := range []*streamState{r.video, r.audio} {
 		if s != nil {
 			d = max(d, s.end)
 		}
-	}
-	if r.limit > 0 {
-		d = min(d, r.limit)
 	}
 	return d
 }
@@ -259,7 +270,7 @@ func (r *clipRun) check() error {
 		return nil
 	}
 	declared := in.Duration(nil).Seconds()
-	got := r.src.clip.Start.Seconds() + r.duration()
+	got := r.src.clip.Start.Seconds() + r.contentEnd()
 	if declared > 0 && declared-got > max(1.0, 0.1*declared) {
 		return osserr.New(osserr.InvalidMedia, "%s is truncated or corrupt: it declares %.2f s but only %.2f s could be read", r.src.name(), declared, got)
 	}

@@ -88,11 +88,10 @@ func (r *clipRun) time(s *streamState, pkt *astiav.Packet) {
 		return
 	}
 	start := s.seconds(pts - s.origin)
+	s.end = max(s.end, s.seconds(pts-s.origin+pkt.Duration()))
 	if r.limit > 0 && start >= r.limit {
 		s.done = true
-		return
 	}
-	s.end = max(s.end, s.seconds(pts-s.origin+pkt.Duration()))
 }
 
 // stamp gives f a timestamp relative to the origin and returns its start

@@ -105,3 +105,17 @@ func TestConcatCoverArt(t *testing.T) {
 	_, _, y := ctGray(t, out, 4)
 	require.Less(t, int(y[len(y)/2]), 30, "black, not the red cover")
 }
+
+// A clip whose audio track is much shorter than its video, cut with t
+// before the video ends, is neither "truncated" nor short: its silence is
+// padded up to t.
+func TestConcatShortAudioTrack(t *testing.T) {
+	t.Parallel()
+	clip := ctMakeClip(t, "short.mp4", "-f", "lavfi", "-i", "testsrc2=s=160x120:r=25:d=6", "-f", "lavfi", "-i", "sine=d=1",
+		"-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac")
+	store := ctNewStore(t, map[string]string{"short.mp4": clip})
+	out := ctOne(t, store, "short.mp4", "video/concat,f_mp4,vcodec_h264,acodec_aac,t_4000"+ctSaveAs("s.mp4"))
+	p := ctProbeFile(t, out)
+	require.InDelta(t, 4.0, p.duration(p.stream("video")), 0.05)
+	require.InDelta(t, 4.0, p.duration(p.stream("audio")), 0.05)
+}
