@@ -79,3 +79,25 @@ func TestConcatContainerMatrix(t *testing.T) {
 		}
 	}
 }
+
+// 5.1 input (hevc10.mp4's audio) into every audio codec: each keeps six
+// channels except MP3, which holds at most two.
+func TestConcatSurroundCodecs(t *testing.T) {
+	t.Parallel()
+	store := ctNewStore(t, nil)
+	for _, tc := range []struct {
+		f, ac    string
+		channels int
+	}{
+		{"mkv", "aac", 6}, {"mkv", "ac3", 6}, {"mkv", "opus", 6}, {"mkv", "vorbis", 6},
+		{"mkv", "flac", 6}, {"mkv", "pcm", 6}, {"mkv", "mp3", 2}, {"mov", "pcm", 6},
+	} {
+		t.Run(tc.f+"/"+tc.ac, func(t *testing.T) {
+			t.Parallel()
+			out := ctOne(t, store, "hevc10.mp4", "video/concat,f_"+tc.f+",vn_1,acodec_"+tc.ac+ctSaveAs("a."+tc.f))
+			p := ctProbeFile(t, out)
+			require.Equal(t, tc.channels, p.Streams[0].Channels)
+			require.InDelta(t, 2.0, ctDecode(t, out).AudioSeconds, 0.05)
+		})
+	}
+}
