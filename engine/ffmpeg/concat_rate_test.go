@@ -148,3 +148,16 @@ func TestConcatOptions(t *testing.T) {
 	require.True(t, osserr.Is(err, osserr.InvalidArgument), "%v", err)
 	require.Contains(t, err.Error(), "mxf")
 }
+
+// An ab outside what libvorbis or libopus take at this rate and layout is
+// brought into their range instead of failing the task.
+func TestConcatAudioBitrateRange(t *testing.T) {
+	t.Parallel()
+	store := ctNewStore(t, nil)
+	for _, ac := range []string{"vorbis", "opus", "aac", "mp3", "ac3"} {
+		for _, ab := range []string{"1000", "10000000"} {
+			out := ctOne(t, store, "pre.mov", "video/concat,f_mkv,vn_1,t_500,acodec_"+ac+",ab_"+ab+ctSaveAs("a.mkv"))
+			require.InDelta(t, 0.5, ctDecode(t, out).AudioSeconds, 0.05, ac+" "+ab)
+		}
+	}
+}

@@ -1,6 +1,8 @@
 package ffmpeg
 
 import (
+	"math"
+	"sort"
 	"strconv"
 
 	"github.com/asticode/go-astiav"
@@ -40,8 +42,40 @@ var ac3Bitrates = []int64{32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 2
 const fixedPointQP2Lambda = 118
 
 // openAudioEncoder opens the audio encoder for the plan and reports the
-// shape its input frames must have.
+// shape its input frames must have. libvorbis accepts a bitrate only
+// inside a range that depends on rate and channels; when it refuses ab,
+// the nearest bitrate it takes is used instead.
 func openAudioEncoder(ap *audioPlan, mux *muxer, c *astikit.Closer) (*encoder, audioShape, error) {
+	rates := []int64{ap.bitrate}
+	if ap.bitrate > 0 && ap.opts.Codec == parser.AudioVorbis {
+		rates = vorbisLadder(ap.bitrate)
+	}
+	var firstErr error
+	for _, b := range rates {
+		attempt := astikit.NewCloser()
+		e, shape, err := openAudioEncoderAt(ap, b, mux, attempt)
+		if err == nil {
+			c.AddWithError(attempt.Close)
+			return e, shape, nil
+		}
+		_ = attempt.Close()
+		if firstErr == nil {
+			firstErr = err
+		}
+	}
+	return nil, audioShape{}, firstErr
+}
+
+// vorbisLadder is the requested bitrate, then the usual bitrates nearest to it.
+func vorbisLadder(b int64) []int64 {
+	ladder := []int64{32_000, 48_000, 64_000, 96_000, 128_000, 192_000, 256_000, 320_000, 500_000, 1_000_000}
+	sort.Slice(ladder, func(i, j int) bool {
+		return math.Abs(math.Log(float64(ladder[i])/float64(b))) < math.Abs(math.Log(float64(ladder[j])/float64(b)))
+	})
+	return append([]int64{b}, ladder...)
+}
+
+func openAudioEncoderAt(ap *audioPlan, bitrate int64, mux *muxer, c *astikit.Closer) (*encoder, audioShape, error) {
 	e, err := newEncoder(audioEncoderName(ap.opts), mux, c)
 	if err != nil {
 		return nil, audioShape{}, err
@@ -55,13 +89,16 @@ func openAudioEncoder(ap *audioPlan, mux *muxer, c *astikit.Closer) (*encoder, a
 	cc.SetThreadCount(1)
 
 	opts := map[string]string{}
-	switch b := ap.bitrate; {
+	n := int64(shape.Layout.NbChannels())
+	switch b := bitrate; {
 	case b > 0 && ap.opts.Codec == parser.AudioAC3:
 		cc.SetBitRate(nearestAC3(b))
+	case b > 0 && ap.opts.Codec == parser.AudioOpus:
+		cc.SetBitRate(min(max(b, 6_000*n), 256_000*n)) // libopus's range
 	case b > 0 && ap.opts.Codec != parser.AudioFLAC && ap.opts.Codec != parser.AudioPCM:
 		cc.SetBitRate(b)
 	case ap.opts.HasQuality:
-		audioQuality(ap, shape.Layout.NbChannels(), cc, opts)
+		audioQuality(ap, int(n), cc, opts)
 	}
 	if ap.opts.Codec == parser.AudioAAC || ap.opts.Codec == parser.AudioOpus {
 		opts["strict"] = "experimental" // aac's qscale VBR, opus with >2 channels
