@@ -203,3 +203,16 @@ func meanAbsDiff(a image.Image, r image.Rectangle, b image.Image) float64 {
 	}
 	return sum / float64(n)
 }
+
+// countFrames decodes a file's video stream and counts its frames.
+func countFrames(t *testing.T, path string) int {
+	t.Helper()
+	out, err := exec.Command("ffprobe", "-v", "error", "-select_streams", "v:0", "-count_frames",
+		"-show_entries", "stream=nb_read_frames", "-of", "csv=p=0", path).Output()
+	require.NoError(t, err)
+	// TS files list the stream twice (under its program too): take the first.
+	first, _, _ := strings.Cut(strings.TrimSpace(string(out)), "\n")
+	n, err := strconv.Atoi(strings.Trim(strings.TrimSpace(first), ","))
+	require.NoError(t, err, string(out))
+	return n
+}
