@@ -115,6 +115,9 @@ func (c *Concat) outputs(job *queue.Job, p *plan, path string) (*queue.Result, e
 	if err != nil {
 		return nil, err
 	}
+	if p.video == nil && p.audio != nil {
+		segs = dropDelaySliver(segs, 2*float64(p.audio.frameSize)/float64(p.audio.rate))
+	}
 	res := &queue.Result{}
 	keys := make([]string, len(segs))
 	for i, s := range segs {

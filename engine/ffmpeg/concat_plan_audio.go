@@ -10,12 +10,13 @@ import (
 )
 
 type audioPlan struct {
-	opts     *parser.AudioOptions
-	rate     int
-	channels int
-	layout   astiav.ChannelLayout // preferred layout; the encoder may impose another with as many channels
-	bitrate  int64                // 0: encoder default or quality mode
-	shape    audioShape           // what the encoder takes, set when it opens
+	opts      *parser.AudioOptions
+	rate      int
+	channels  int
+	layout    astiav.ChannelLayout // preferred layout; the encoder may impose another with as many channels
+	bitrate   int64                // 0: encoder default or quality mode
+	shape     audioShape           // what the encoder takes, set when it opens
+	frameSize int                  // encoder frame size, set when it opens
 }
 
 // Defaults when no clip has audio but the output needs a track.

@@ -86,3 +86,21 @@ func TestSegmentNaming(t *testing.T) {
 	require.Equal(t, "../b/x.ts", relativeKey("a/p.m3u8", "b/x.ts"))
 	require.Equal(t, "b/x.ts", relativeKey("p.m3u8", "b/x.ts"))
 }
+
+// Audio-only and video-only outputs segment too: 3 s in 1 s pieces.
+func TestConcatSegmentSingleStream(t *testing.T) {
+	t.Parallel()
+	store := ctNewStore(t, nil)
+	for _, head := range []string{"f_ts,vn_1,acodec_aac/segment,f_ts", "f_mp4,vn_1,acodec_aac/segment,f_mp4", "f_mp4,vcodec_h264,an_1/segment,f_mp4"} {
+		res, err := ctRun(t, store, "pre.mov", "video/concat,"+head+",t_1000"+ctSaveAs("s/{index}.{autoext}"))
+		require.NoError(t, err, head)
+		n := 3
+		if strings.HasPrefix(head, "f_ts") {
+			n++ // the playlist
+		}
+		require.Len(t, res.Outputs, n, head)
+		for _, o := range res.Outputs[:3] {
+			require.InDelta(t, 1.0, ctProbeFile(t, o.Path).formatDuration(), 0.05, o.Key)
+		}
+	}
+}

@@ -54,7 +54,7 @@ func newOutput(p *plan, path string, preset string, threads int) (_ *output, err
 			return nil, err
 		}
 		o.c.Add(o.fifo.close)
-		p.audio.shape = shape
+		p.audio.shape, p.audio.frameSize = shape, frameSize
 	}
 	if seg := p.spec.Segment; seg != nil && seg.Duration > 0 {
 		o.segment = seg.Duration.Seconds()

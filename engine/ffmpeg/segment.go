@@ -83,6 +83,18 @@ func readSegmentList(dir string) ([]segmentFile, error) {
 	return segs, nil
 }
 
+// dropDelaySliver drops a last audio-only segment shorter than sliver:
+// without video the segment muxer may cut at any packet, and the encoder's
+// delay pushes its final packet just past the last boundary, into a piece
+// of a few milliseconds that holds no content of its own.
+func dropDelaySliver(segs []segmentFile, sliver float64) []segmentFile {
+	if n := len(segs); n > 1 && segs[n-1].End-segs[n-1].Start < sliver {
+		_ = os.Remove(segs[n-1].Path)
+		return segs[:n-1]
+	}
+	return segs
+}
+
 // writePlaylist writes an HLS VOD playlist at file listing segments by
 // their object keys, relative to the playlist's own key so the set can be
 // served from any prefix.
