@@ -161,3 +161,21 @@ func TestConcatAudioBitrateRange(t *testing.T) {
 		}
 	}
 }
+
+// MXF from a 15 fps, 44.1 kHz align clip: the rate snaps to the nearest
+// broadcast rate and the audio becomes 48 kHz PCM, a file libav reads back.
+func TestConcatMXFDefaults(t *testing.T) {
+	t.Parallel()
+	clip := ctMakeClip(t, "slow.mp4", "-f", "lavfi", "-i", "testsrc2=s=320x240:r=15:d=1", "-f", "lavfi", "-i", "sine=r=44100:d=1",
+		"-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac")
+	store := ctNewStore(t, map[string]string{"slow.mp4": clip})
+	out := ctOne(t, store, "slow.mp4", "video/concat,f_mxf,vcodec_h264,acodec_pcm"+ctSaveAs("m.mxf"))
+	p := ctProbeFile(t, out)
+	v, a := p.stream("video"), p.stream("audio")
+	require.Equal(t, "24000/1001", p.Streams[v].RFrameRate)
+	require.Equal(t, "48000", p.Streams[a].SampleRate)
+	require.Equal(t, "pcm_s16le", p.Streams[a].CodecName)
+	dec := ctDecode(t, out)
+	require.InDelta(t, 1.0, dec.AudioSeconds, 0.05)
+	require.InDelta(t, 24, dec.Video, 1)
+}
