@@ -9,7 +9,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
 	ossv1 "github.com/aliyun/aliyun-oss-go-sdk/oss"
@@ -21,7 +23,8 @@ import (
 // naming the clip, and publish nothing.
 func TestFailedTasks(t *testing.T) {
 	t.Parallel()
-	e := startEmulator(t, "media")
+	hook, notes := notifyReceiver(t)
+	e := startEmulatorArgs(t, []string{"--notify-endpoint", "failures=" + hook + "#SIMPLIFIED"}, "media")
 	b := e.bucketV1(t, "media")
 	noise := filepath.Join(t.TempDir(), "noise.mov")
 	garbage := make([]byte, 64<<10)
@@ -58,11 +61,17 @@ func TestFailedTasks(t *testing.T) {
 			"video/sprite,f_jpg,inter_500|sys/saveas,o_" + enc("out/sprite-broken-{index}.jpg"), "broken.mp4"},
 		{"sprite of an audio-only file", "sur1.aac",
 			"video/sprite,f_png,inter_500|sys/saveas,o_" + enc("out/sprite-aac-{index}.png"), "sur1.aac"},
+		{"sprite starting past the end", "good.mp4",
+			"video/sprite,f_jpg,ss_5000|sys/saveas,o_" + enc("out/sprite-late-{index}.jpg"), "good.mp4"},
+		{"concat clip starting past its end", "good.mp4",
+			"video/concat,f_mp4,vcodec_h264,acodec_aac/sur,o_" + enc("good.mp4") + ",ss_5000|sys/saveas,o_" + enc("out/concat-late.mp4"), "good.mp4"},
 	}
+	var mu sync.Mutex
+	failed := map[string]task{} // by TaskId, for the notifications
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			rs, err := b.AsyncProcessObject(tc.source, tc.process)
+			rs, err := b.AsyncProcessObject(tc.source, tc.process+"/notify,topic_"+enc("failures"))
 			require.NoError(t, err, "the request is valid; the media is not")
 			requireIDs(t, rs.EventId, rs.RequestId, rs.TaskId)
 			v := e.waitTask(t, rs.TaskId)
@@ -72,11 +81,28 @@ func TestFailedTasks(t *testing.T) {
 			require.Contains(t, v.Message, tc.names, "the message names the clip")
 			require.Empty(t, v.Targets)
 			t.Logf("%s: %s", v.Code, v.Message)
+			mu.Lock()
+			failed[v.TaskID] = v
+			mu.Unlock()
 		})
 	}
 	t.Cleanup(func() {
-		// Runs after the parallel subtests: nothing was published.
+		// Runs after the parallel subtests: nothing was published, and
+		// each failure was announced with its code and message.
 		require.Empty(t, listKeys(t, b, "out/"))
+		require.Len(t, failed, len(cases))
+		for range failed {
+			select {
+			case n := <-notes:
+				v, ok := failed[n.Content.TaskID]
+				require.True(t, ok, "notification for an unknown task %s", n.Content.TaskID)
+				require.Equal(t, "Failed", n.Content.Status)
+				require.Equal(t, v.Code, n.Content.Code)
+				require.Equal(t, v.Message, n.Content.Message)
+			case <-time.After(time.Minute):
+				t.Fatal("a failed task was not announced within a minute")
+			}
+		}
 	})
 }
 
