@@ -1,13 +1,16 @@
 package ffmpeg
 
 import (
+	"fmt"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/asticode/go-astiav"
 	"github.com/stretchr/testify/require"
 
 	"github.com/ossemu/ossemu/parser"
+	"github.com/ossemu/ossemu/queue"
 )
 
 func TestVideoFilterSpec(t *testing.T) {
@@ -76,4 +79,11 @@ func TestPlanHelpers(t *testing.T) {
 	require.Equal(t, 22050, adaptRate(22050, parser.AudioAAC, parser.MP4))
 	require.Equal(t, int64(192_000), nearestAC3(200_000))
 	require.Equal(t, int64(5_184_000), defaultVideoBitrate(1920, 1080, 25))
+}
+
+func TestMuxIOErrorIsTransient(t *testing.T) {
+	t.Parallel()
+	require.True(t, queue.IsTransient(ioError(fmt.Errorf("w: %w", astiav.Error(-int(syscall.ENOSPC))))))
+	require.True(t, queue.IsTransient(ioError(fmt.Errorf("w: %w", astiav.ErrEio))))
+	require.False(t, queue.IsTransient(ioError(fmt.Errorf("w: %w", astiav.ErrInvaliddata))))
 }

@@ -3,11 +3,13 @@ package ffmpeg
 import (
 	"errors"
 	"fmt"
+	"syscall"
 
 	"github.com/asticode/go-astiav"
 	"github.com/asticode/go-astikit"
 
 	"github.com/ossemu/ossemu/osserr"
+	"github.com/ossemu/ossemu/queue"
 )
 
 // muxer writes the encoded streams into one output (a file, or a series of
@@ -90,16 +92,27 @@ func (m *muxer) write(pkt *astiav.Packet, st *astiav.Stream, tb astiav.Rational)
 	pkt.SetStreamIndex(st.Index())
 	pkt.RescaleTs(tb, st.TimeBase())
 	if err := m.fc.WriteInterleavedFrame(pkt); err != nil {
-		return fmt.Errorf("ffmpeg: writing packet: %w", err)
+		return ioError(fmt.Errorf("ffmpeg: writing packet: %w", err))
 	}
 	return nil
+}
+
+// ioError marks a failed write of the work file (a full or failing disk)
+// as transient: the task may succeed when run again. Other muxer errors
+// would recur and stay permanent.
+func ioError(err error) error {
+	var e astiav.Error
+	if errors.As(err, &e) && (errors.Is(err, astiav.ErrEio) || int(e) == -int(syscall.ENOSPC)) {
+		return queue.Transient(err)
+	}
+	return err
 }
 
 // finish writes the trailer (for MP4 with faststart this rewrites the file
 // with the index first).
 func (m *muxer) finish() error {
 	if err := m.fc.WriteTrailer(); err != nil {
-		return fmt.Errorf("ffmpeg: writing trailer: %w", err)
+		return ioError(fmt.Errorf("ffmpeg: writing trailer: %w", err))
 	}
 	return nil
 }
