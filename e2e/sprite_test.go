@@ -224,11 +224,15 @@ func listKeys(t *testing.T, b *ossv1.Bucket, prefix string) []string {
 	return keys
 }
 
-// downloadImage fetches an object through the v1 SDK and decodes it.
+// downloadImage fetches an object through the v1 SDK, checks its
+// Content-Type (image/jpeg or image/png) and decodes it.
 func downloadImage(t *testing.T, b *ossv1.Bucket, key, format string) image.Image {
 	t.Helper()
 	p := filepath.Join(t.TempDir(), filepath.Base(key))
 	require.NoError(t, b.GetObjectToFile(key, p))
+	meta, err := b.GetObjectDetailedMeta(key)
+	require.NoError(t, err)
+	require.Equal(t, "image/"+format, meta.Get("Content-Type"), key)
 	img, got := decodeImage(t, p)
 	require.Equal(t, format, got, key)
 	return img
