@@ -269,10 +269,31 @@ func (r *clipRun) check() error {
 	if !strings.Contains(name, "mov") && !strings.Contains(name, "matroska") {
 		return nil
 	}
-	declared := in.Duration(nil).Seconds()
+	declared := r.declared()
 	got := r.src.clip.Start.Seconds() + r.contentEnd()
-	if declared > 0 && declared-got > max(1.0, 0.1*declared) {
+	if declared > 0 && declared-got > max(0.25, 0.02*declared) {
 		return osserr.New(osserr.InvalidMedia, "%s is truncated or corrupt: it declares %.2f s but only %.2f s could be read", r.src.name(), declared, got)
 	}
 	return nil
+}
+
+// declared is how long the clip says its chosen streams last, in seconds
+// from the container start: their own durations (an MP4's track headers,
+// so a longer subtitle or data track does not count), else the container's.
+func (r *clipRun) declared() float64 {
+	d := 0.0
+	for _, s := range []*streamState{r.video, r.audio} {
+		if s == nil || s.st.Duration() <= 0 {
+			continue
+		}
+		start := s.st.StartTime()
+		if start == NoPTS {
+			start = r.src.in.StartTime(s.st)
+		}
+		d = max(d, s.seconds(start+s.st.Duration()-r.src.in.StartTime(s.st)))
+	}
+	if d == 0 {
+		d = r.src.in.Duration(nil).Seconds()
+	}
+	return d
 }
