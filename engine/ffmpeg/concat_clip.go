@@ -54,8 +54,12 @@ func runClip(ctx context.Context, o *output, src *clipSource, threads int) error
 		return err
 	}
 	d := r.duration()
-	if d <= 0 {
+	switch {
+	case d > 0:
+	case src.clip.Start > 0 && r.contentEnd() == 0 && (r.decodedAny() || r.declared() <= src.clip.Start.Seconds()):
 		return osserr.New(osserr.InvalidArgument, "%s: ss %.3f s is at or past the end of the clip", src.name(), src.clip.Start.Seconds())
+	default:
+		return osserr.New(osserr.InvalidMedia, "%s has no decodable audio or video data", src.name())
 	}
 	return o.endClip(d)
 }
@@ -136,6 +140,7 @@ func (r *clipRun) rewind() error {
 		s.gr.close() // may hold samples from the overshot position
 		s.gr, s.rebuilt = nil, false
 		s.nextPts, s.end, s.done = s.origin, 0, false
+		s.pktEnd, s.pktEndOK = 0, false
 	}
 	r.pending.Unref()
 	r.hasPending = false
@@ -232,6 +237,17 @@ func (r *clipRun) duration() float64 {
 		d = min(d, r.limit)
 	}
 	return d
+}
+
+// decodedAny reports whether any frame (or, for a stream the output does
+// not carry, any timed packet) was read.
+func (r *clipRun) decodedAny() bool {
+	for _, s := range []*streamState{r.video, r.audio} {
+		if s != nil && (s.frames > 0 || (s.dec == nil && s.end != 0)) {
+			return true
+		}
+	}
+	return false
 }
 
 // contentEnd is where the clip's data ends, seconds after ss, whatever t is.

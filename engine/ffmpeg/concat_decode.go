@@ -21,20 +21,22 @@ var errOvershoot = errors.New("ffmpeg: seek landed past the start point")
 // made relative to the clip's origin (container start + ss), so 0 is the
 // first instant the output shows and the trims are plain comparisons.
 type streamState struct {
-	st      *astiav.Stream
-	dec     *Decoder // nil: the output has no such stream; packets only time the clip
-	gr      *graph
-	grKey   string // input size/format the graph was built for
-	rebuilt bool   // the graph was replaced mid-clip
-	tb      astiav.Rational
-	origin  int64   // stream timestamp of the clip's 0
-	end     float64 // end of the content seen, seconds from the origin
-	done    bool    // a frame at or past t was seen
-	checked bool    // first frame after a seek examined
-	nextPts int64   // stands in for a missing timestamp
-	packets int
-	frames  int
-	errs    int
+	st       *astiav.Stream
+	dec      *Decoder // nil: the output has no such stream; packets only time the clip
+	gr       *graph
+	grKey    string // input size/format the graph was built for
+	rebuilt  bool   // the graph was replaced mid-clip
+	tb       astiav.Rational
+	origin   int64   // stream timestamp of the clip's 0
+	end      float64 // end of the content seen, seconds from the origin
+	done     bool    // a frame at or past t was seen
+	checked  bool    // first frame after a seek examined
+	nextPts  int64   // stands in for a missing timestamp
+	pktEnd   int64   // end of the packets read, relative to the origin
+	pktEndOK bool    // the latest packet had a duration, so pktEnd holds
+	packets  int
+	frames   int
+	errs     int
 }
 
 func (s *streamState) seconds(ts int64) float64 {
@@ -53,6 +55,12 @@ func (r *clipRun) feed(s *streamState, pkt *astiav.Packet, on func(*astiav.Frame
 	}
 	if pkt != nil {
 		s.packets++
+		// Where the container says the stream's data ends so far; only
+		// trusted while every packet carries a duration.
+		s.pktEndOK = pkt.Duration() > 0 && pkt.Pts() != NoPTS
+		if s.pktEndOK {
+			s.pktEnd = max(s.pktEnd, pkt.Pts()+pkt.Duration()-s.origin)
+		}
 	}
 	if err := s.dec.SendPacket(pkt); err != nil && !errors.Is(err, astiav.ErrEof) {
 		s.errs++
@@ -231,6 +239,18 @@ func (r *clipRun) onAudio(f *astiav.Frame) error {
 	s := r.audio
 	dur := astiav.RescaleQ(int64(f.NbSamples()), astiav.NewRational(1, max(f.SampleRate(), 1)), s.tb)
 	start, end := r.stamp(s, f, dur)
+	if s.pktEndOK && f.Pts() < s.pktEnd && f.Pts()+dur > s.pktEnd {
+		// The container says the stream ends inside this frame (an MP4's
+		// last AAC packet is shorter than the 1024 samples it decodes to):
+		// keep only the samples it accounts for, as its duration does.
+		keep := astiav.RescaleQ(s.pktEnd-f.Pts(), s.tb, astiav.NewRational(1, max(f.SampleRate(), 1)))
+		if keep > 0 && keep < int64(f.NbSamples()) {
+			cFrame(f).nb_samples = C.int(keep)
+			dur = s.pktEnd - f.Pts()
+			s.nextPts = f.Pts() + dur + s.origin
+			end = s.seconds(f.Pts() + dur)
+		}
+	}
 	if r.seeked && !s.checked {
 		s.checked = true
 		if start > 0.05 && !r.emitted {
