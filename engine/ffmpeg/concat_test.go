@@ -125,3 +125,18 @@ func TestConcatShortAudioTrack(t *testing.T) {
 	require.InDelta(t, 4.0, p.duration(p.stream("video")), 0.05)
 	require.InDelta(t, 4.0, p.duration(p.stream("audio")), 0.05)
 }
+
+// MP4 clips whose last AAC packet is shorter than the frame it decodes to
+// (-shortest cut the tone at 1 s): joins add no time, 3 × 1 s is 3 s and
+// 75 frames.
+func TestConcatShortLastAudioPacket(t *testing.T) {
+	t.Parallel()
+	clip := ctMakeClip(t, "one.mp4", "-f", "lavfi", "-i", "testsrc=s=160x120:r=25:d=1", "-f", "lavfi", "-i", "sine=r=44100:d=1",
+		"-ac", "2", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest")
+	store := ctNewStore(t, map[string]string{"a.mp4": clip, "b.mp4": clip, "c.mp4": clip})
+	out := ctOne(t, store, "b.mp4", "video/concat,f_mp4,vcodec_h264,acodec_aac/pre,o_"+ctB64("a.mp4")+"/sur,o_"+ctB64("c.mp4")+ctSaveAs("o.mp4"))
+	p := ctProbeFile(t, out)
+	require.InDelta(t, 3.0, p.formatDuration(), 0.03)
+	require.InDelta(t, 3.0, p.duration(p.stream("audio")), 0.03)
+	require.Equal(t, 75, ctDecode(t, out).Video)
+}
