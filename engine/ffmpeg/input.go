@@ -173,6 +173,13 @@ func (in *Input) Duration(s *astiav.Stream) time.Duration {
 	return 0
 }
 
+// DurationGuessed reports that libav only estimated the duration from the
+// bitrate (raw streams without an index): it may be far off, so it must not
+// be used to judge whether the data is complete.
+func (in *Input) DurationGuessed() bool {
+	return cFormat(in.Format).duration_estimation_method == C.AVFMT_DURATION_FROM_BITRATE
+}
+
 // StartTime is the stream timestamp that counts as 0 for ss/t parameters:
 // the container's start time (as ffmpeg -ss uses it) rescaled to s.
 func (in *Input) StartTime(s *astiav.Stream) int64 {
@@ -203,8 +210,10 @@ func Rotation(s *astiav.Stream) int {
 		if m, err := astiav.NewDisplayMatrixFromBytes(b); err == nil {
 			deg = m.Rotation()
 		}
-	} else if e := s.Metadata().Get("rotate", nil, astiav.NewDictionaryFlags()); e != nil {
-		deg, _ = strconv.ParseFloat(e.Value(), 64)
+	} else if md := s.Metadata(); md != nil { // nil when the stream has no tags at all
+		if e := md.Get("rotate", nil, astiav.NewDictionaryFlags()); e != nil {
+			deg, _ = strconv.ParseFloat(e.Value(), 64)
+		}
 	}
 	if math.IsNaN(deg) {
 		return 0

@@ -53,6 +53,9 @@ func (s *Sprite) run(ctx context.Context, job *queue.Job, seek bool) (*queue.Res
 	g := cellLayout(p, src)
 	size, err := sheetSize(p, g.Cell)
 	if err != nil {
+		if e, ok := osserr.As(err); ok {
+			err = osserr.New(e.Code, "%s; object %s is %dx%d", e.Message, in.Name, src.X, src.Y)
+		}
 		return nil, nil, err
 	}
 
@@ -103,6 +106,9 @@ func (s *Sprite) run(ctx context.Context, job *queue.Job, seek bool) (*queue.Res
 	})
 	if err == nil && cur != nil {
 		err = w.write(cur.img)
+	}
+	if err == nil {
+		err = c.truncated()
 	}
 	if err != nil {
 		return nil, c, err
