@@ -47,9 +47,9 @@ type capture struct {
 	readTo    time.Duration // latest packet time read since the last seek
 	seekedFor time.Duration // the wanted time of the last seek (-1: none)
 	lastT     time.Duration
-	damaged   int             // corrupt packets and frames skipped so far
-	eof       bool            // the input was read to its end
-	dataEnd   time.Duration   // latest packet end of any stream (container clock)
+	damaged   int           // corrupt packets and frames skipped so far
+	eof       bool          // the input was read to its end
+	dataEnd   time.Duration // latest packet end of any stream (container clock)
 	tbs       []astiav.Rational
 	Seeks     int             // seeks performed (reported to tests and logs)
 	Times     []time.Duration // times of the selected frames, in order
