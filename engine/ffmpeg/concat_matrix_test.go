@@ -63,6 +63,9 @@ func TestConcatContainerMatrix(t *testing.T) {
 				a := p.stream("audio")
 				require.GreaterOrEqual(t, a, 0)
 				require.Equal(t, ctProbeCodec[ac], p.Streams[a].CodecName)
+				if m.f == "mp4" || m.f == "mov" {
+					requireMoovFirst(t, out)
+				}
 				dec := ctDecode(t, out)
 				require.InDelta(t, 1.5, dec.AudioSeconds, 0.1)
 				v := p.stream("video")
