@@ -1,0 +1,109 @@
+package s3
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/aws/smithy-go"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
+
+	"github.com/ossemu/ossemu/osserr"
+	"github.com/ossemu/ossemu/queue"
+)
+
+// errEntityTooSmall is OSS's answer when a non-last part is too small; S3
+// stores need 5 MiB parts where OSS accepts 100 KiB.
+var errEntityTooSmall = osserr.Code{Name: "EntityTooSmall", Status: http.StatusBadRequest, EC: "0042-00000005"}
+
+// codes maps S3 error codes that mean the same thing on OSS.
+var codes = map[string]osserr.Code{
+	"NoSuchBucket":            osserr.NoSuchBucket,
+	"NoSuchKey":               osserr.NoSuchKey,
+	"NoSuchUpload":            osserr.NoSuchUpload,
+	"BucketNotEmpty":          osserr.BucketNotEmpty,
+	"BucketAlreadyExists":     osserr.BucketAlreadyExists,
+	"BucketAlreadyOwnedByYou": osserr.BucketAlreadyExists,
+	"InvalidBucketName":       osserr.InvalidBucketName,
+	"InvalidPart":             osserr.InvalidPart,
+	"InvalidPartOrder":        osserr.InvalidPartOrder,
+	"BadDigest":               osserr.BadDigest,
+	"InvalidDigest":           osserr.InvalidDigest,
+	"IncompleteBody":          osserr.IncompleteBody,
+	"EntityTooLarge":          osserr.EntityTooLarge,
+	"EntityTooSmall":          errEntityTooSmall,
+	"InvalidRange":            osserr.InvalidRange,
+	"PreconditionFailed":      osserr.PreconditionFailed,
+	"KeyTooLongError":         osserr.InvalidObjectName,
+}
+
+// retryable are S3 codes that say "try again later".
+var retryable = map[string]bool{
+	"SlowDown": true, "ServiceUnavailable": true, "InternalError": true,
+	"RequestTimeout": true, "RequestTimeTooSkewed": true, "OperationAborted": true,
+}
+
+// mapErr turns an S3 SDK error into an *osserr.Error. Failures a later retry
+// may cure (network, 5xx, throttling) are also marked queue.Transient so a
+// media task that met them is retried rather than failed. what names the
+// operation and resource for the message.
+func mapErr(err error, what string) error {
+	if err == nil {
+		return nil
+	}
+	if _, ok := osserr.As(err); ok {
+		return err
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Errorf("s3 %s: %w", what, err)
+	}
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		if c, ok := codes[ae.ErrorCode()]; ok {
+			return osserr.Wrap(c, err, "%s: %s", what, ae.ErrorMessage())
+		}
+		if retryable[ae.ErrorCode()] {
+			return transient(err, what)
+		}
+	}
+	var re *smithyhttp.ResponseError
+	if errors.As(err, &re) {
+		switch st := re.HTTPStatusCode(); {
+		case st >= 500 || st == http.StatusTooManyRequests:
+			return transient(err, what)
+		case st == http.StatusPreconditionFailed:
+			return osserr.Wrap(osserr.PreconditionFailed, err, "%s: precondition failed", what)
+		}
+		// Anything else (403 on our credentials, 400s S3 raises that OSS
+		// would not) is a fault of the backend setup: an InternalError the
+		// client cannot fix by retrying.
+		return osserr.Wrap(osserr.InternalError, err, "the S3 backend refused %s", what)
+	}
+	// No HTTP answer at all: the network or the store is down, which a
+	// later attempt may find fixed.
+	return transient(err, what)
+}
+
+func transient(err error, what string) error {
+	return queue.Transient(osserr.Wrap(osserr.InternalError, err, "the S3 backend failed %s; try again", what))
+}
+
+// httpStatus returns err's HTTP status, or 0.
+func httpStatus(err error) int {
+	var re *smithyhttp.ResponseError
+	if errors.As(err, &re) {
+		return re.HTTPStatusCode()
+	}
+	return 0
+}
+
+// hasCode reports whether err carries an S3 error code we map.
+func hasCode(err error) bool {
+	var ae smithy.APIError
+	if !errors.As(err, &ae) {
+		return false
+	}
+	_, ok := codes[ae.ErrorCode()]
+	return ok
+}
