@@ -56,11 +56,8 @@ func openClips(ctx context.Context, job *queue.Job, spec *parser.Concat) (_ []*c
 		}
 		s := &clipSource{index: i, clip: c, key: key, in: in}
 		clips = append(clips, s)
-		s.video = in.BestStream(astiav.MediaTypeVideo)
-		s.audio = in.BestStream(astiav.MediaTypeAudio)
-		if s.video != nil && isCoverArt(s.video) {
-			s.video = nil
-		}
+		s.video = decodableStream(in, astiav.MediaTypeVideo)
+		s.audio = decodableStream(in, astiav.MediaTypeAudio)
 		if s.video == nil && s.audio == nil {
 			return nil, osserr.New(osserr.InvalidMedia, "%s has no audio or video stream", s.name())
 		}
@@ -72,6 +69,26 @@ func openClips(ctx context.Context, job *queue.Job, spec *parser.Concat) (_ []*c
 		}
 	}
 	return clips, nil
+}
+
+// decodableStream is libav's best stream of type t when this build can
+// decode it, else the first stream of that type it can (a recent iPhone's
+// spatial-audio track next to its AAC one), else nil. Cover art is not
+// video.
+func decodableStream(in *Input, t astiav.MediaType) *astiav.Stream {
+	ok := func(st *astiav.Stream) bool {
+		return st != nil && st.CodecParameters().MediaType() == t && astiav.FindDecoder(st.CodecParameters().CodecID()) != nil &&
+			!(t == astiav.MediaTypeVideo && isCoverArt(st))
+	}
+	if st := in.BestStream(t); ok(st) {
+		return st
+	}
+	for _, st := range in.Format.Streams() {
+		if ok(st) {
+			return st
+		}
+	}
+	return nil
 }
 
 // isCoverArt reports an attached picture (an MP3's or M4A's cover), which

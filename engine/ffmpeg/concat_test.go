@@ -1,7 +1,10 @@
 package ffmpeg
 
 import (
+	"bytes"
 	"context"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -139,4 +142,22 @@ func TestConcatShortLastAudioPacket(t *testing.T) {
 	require.InDelta(t, 3.0, p.formatDuration(), 0.03)
 	require.InDelta(t, 3.0, p.duration(p.stream("audio")), 0.03)
 	require.Equal(t, 75, ctDecode(t, out).Video)
+}
+
+// A clip whose default audio track is in a codec this FFmpeg cannot decode
+// (as a recent iPhone's spatial-audio track) uses its other audio track.
+func TestConcatSkipsUndecodableTrack(t *testing.T) {
+	t.Parallel()
+	src := ctMakeClip(t, "two.avi", "-f", "lavfi", "-i", "testsrc=s=160x120:r=25:d=1", "-f", "lavfi", "-i", "sine=f=300:d=1",
+		"-f", "lavfi", "-i", "sine=f=600:d=1", "-map", "0", "-map", "1", "-map", "2", "-c:v", "mjpeg", "-c:a", "pcm_s16le")
+	b := ctReadFile(t, src)
+	first := bytes.Index(b, []byte("strf"))
+	second := first + 4 + bytes.Index(b[first+4:], []byte("strf"))
+	copy(b[second+8:], []byte{0x77, 0x77}) // the first audio track's wFormatTag: unknown
+	bad := filepath.Join(t.TempDir(), "unknown.avi")
+	require.NoError(t, os.WriteFile(bad, b, 0o644))
+
+	store := ctNewStore(t, map[string]string{"unknown.avi": bad})
+	out := ctOne(t, store, "unknown.avi", "video/concat,f_mp4,vcodec_h264,acodec_aac"+ctSaveAs("u.mp4"))
+	require.InDelta(t, 1.0, ctDecode(t, out).AudioSeconds, 0.05)
 }
