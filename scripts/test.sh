@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
+bash scripts/install-s3-server.sh
 . scripts/env.sh
 if [ -f tests/node/package.json ]; then
   (cd tests/node && npm ci --no-audit --no-fund --loglevel=error)
