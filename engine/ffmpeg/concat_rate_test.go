@@ -179,3 +179,21 @@ func TestConcatMXFDefaults(t *testing.T) {
 	require.InDelta(t, 1.0, dec.AudioSeconds, 0.05)
 	require.InDelta(t, 24, dec.Video, 1)
 }
+
+// vbopt and abopt against the align clip's own bitrates.
+func TestConcatBitrateOptions(t *testing.T) {
+	t.Parallel()
+	store := ctNewStore(t, nil)
+	srcVideo := ctBitrate(t, ctProbeFile(t, "../../testdata/videos/pre.mov"), "video")
+	p := ctProbeFile(t, ctOne(t, store, "pre.mov", "video/concat,f_mkv,vcodec_h264,an_1,vb_50000000,vbopt_1"+ctSaveAs("v.mkv")))
+	require.InEpsilon(t, srcVideo, ctBitrate(t, p, "video"), 0.2)
+	_, err := ctRun(t, store, "pre.mov", "video/concat,f_mkv,vcodec_h264,an_1,vb_50000000,vbopt_2"+ctSaveAs("v.mkv"))
+	require.True(t, osserr.Is(err, osserr.InvalidArgument), "%v", err)
+	require.Contains(t, err.Error(), "vbopt")
+
+	// sur1.aac is about 67 kbps.
+	p = ctProbeFile(t, ctOne(t, store, "sur1.aac", "video/concat,f_aac,acodec_aac,t_3000,ab_192000,abopt_1"+ctSaveAs("a.aac")))
+	require.InEpsilon(t, 67_000, ctBitrate(t, p, "audio"), 0.25)
+	_, err = ctRun(t, store, "sur1.aac", "video/concat,f_aac,acodec_aac,ab_192000,abopt_2"+ctSaveAs("a.aac"))
+	require.True(t, osserr.Is(err, osserr.InvalidArgument), "%v", err)
+}
