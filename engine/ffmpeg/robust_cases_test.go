@@ -61,18 +61,35 @@ func rbCases() []rbCase {
 			clip: rbMake("rb-offset.ts", rbVideo("64x48", "25", "1.5"), rbTone("48000", "1.5"),
 				[]string{"-c:v", "mpeg2video", "-c:a", "mp2", "-output_ts_offset", "10"})},
 
+		{name: "ts timestamps wrapping (33-bit)", key: "wrap.ts", w: 64, h: 36, dur: 1.4, cells: 3,
+			clip: rbMake("rb-wrap.ts", rbVideo("64x36", "25", "1.4"), rbTone("48000", "1.4"), rbX264, rbAAC,
+				[]string{"-output_ts_offset", "95443"})},
+		{name: "raw h264 elementary stream", key: "raw.h264", w: 64, h: 36, dur: 1, cells: 2,
+			clip: rbMake("rb-raw.h264", rbVideo("64x36", "25", "1"), rbX264)},
+		{name: "3 channels without a layout", key: "3c.mkv", w: 64, h: 36, cells: 2,
+			clip: rbMake("rb-3c.mkv", rbVideo("64x36", "25", "1"), rbTone("48000", "1"),
+				[]string{"-af", "pan=3c|c0=c0|c1=c0|c2=c0"}, rbX264, []string{"-c:a", "pcm_s16le"})},
+		{name: "96k 7.1 flac", key: "71.mkv", w: 64, h: 36, cells: 2,
+			clip: rbMake("rb-71.mkv", rbVideo("64x36", "25", "1"), rbTone("96000", "1"),
+				[]string{"-af", "pan=7.1|c0=c0|c1=c0|c2=c0|c3=c0|c4=c0|c5=c0|c6=c0|c7=c0"}, rbX264, []string{"-c:a", "flac"})},
+
 		// Other containers and codecs.
 		{name: "mjpeg avi pcm", frames: true, key: "mjpeg.avi", w: 64, h: 48, cells: 2,
 			clip: rbMake("rb-mjpeg.avi", rbVideo("64x48", "25", "1"), rbTone("44100", "1"), []string{"-c:v", "mjpeg", "-c:a", "pcm_s16le"})},
-		{name: "prores mov", frames: true, key: "prores.mov", w: 64, h: 48, cells: 2,
-			clip: rbMake("rb-prores.mov", rbVideo("64x48", "24", "1"), rbTone("48000", "1"), []string{"-c:v", "prores_ks", "-c:a", "pcm_s24le"})},
+		{name: "prores mov with timecode track", key: "prores.mov", w: 64, h: 48, frames: true, cells: 2,
+			clip: rbMake("rb-prores.mov", rbVideo("64x48", "24", "1"), rbTone("48000", "1"),
+				[]string{"-c:v", "prores_ks", "-c:a", "pcm_s24le", "-timecode", "01:00:00:00"})},
+		{name: "mp3 audio only 22.05k mono", key: "voice.mp3", w: 1280, h: 720, audioOnly: true, sprite: rbInvalid,
+			clip: rbMake("rb-voice.mp3", rbTone("22050", "1.5"), []string{"-ac", "1", "-c:a", "libmp3lame"})},
+		{name: "opus webm audio only", key: "voice.webm", w: 1280, h: 720, audioOnly: true, sprite: rbInvalid,
+			clip: rbMake("rb-voice.webm", rbTone("48000", "1.2"), []string{"-c:a", "libopus"})},
 		{name: "webm vp8 vorbis", frames: true, key: "vp8.webm", w: 64, h: 48, cells: 2,
 			clip: rbMake("rb-vp8.webm", rbVideo("64x48", "25", "1"), rbTone("44100", "1"), []string{"-c:v", "libvpx", "-c:a", "libvorbis"})},
 		{name: "animated gif", frames: true, key: "anim.gif", w: 48, h: 32, dur: 1, cells: 2,
 			clip: rbMake("rb-anim.gif", rbVideo("48x32", "10", "1"))},
-		{name: "single png", key: "still.png", w: 40, h: 30, dur: 0.04, cells: 1,
+		{name: "single png", key: "still.png", w: 40, h: 30, dur: 0.04, cells: 1, avgCells: 1,
 			clip: rbMake("rb-still.png", rbVideo("40x30", "1", "1"), []string{"-frames:v", "1"})},
-		{name: "single jpeg", key: "still.jpg", w: 40, h: 30, dur: 0.04, cells: 1,
+		{name: "single jpeg", key: "still.jpg", w: 40, h: 30, dur: 0.04, cells: 1, avgCells: 1,
 			clip: rbMake("rb-still.jpg", rbVideo("40x30", "1", "1"), []string{"-frames:v", "1"})},
 
 		// Odd sizes and very short clips.
@@ -82,13 +99,17 @@ func rbCases() []rbCase {
 			clip: rbMake("rb-wide.mp4", rbOdd("4095x33", "0.4"), rbX264)},
 		{name: "1x1", key: "dot.mp4", w: 1, h: 1, cells: 2,
 			clip: rbMake("rb-dot.mp4", rbOdd("1x1", "1"), rbX264)},
-		{name: "one frame", key: "one.mp4", w: 64, h: 36, cells: 1,
+		{name: "one frame", key: "one.mp4", w: 64, h: 36, cells: 1, avgCells: 1,
 			clip: rbMake("rb-one.mp4", rbVideo("64x36", "25", "1"), []string{"-frames:v", "1"}, rbX264)},
 		{name: "three frames with audio", key: "three.mp4", w: 64, h: 36, cells: 1,
 			clip: rbMake("rb-three.mp4", rbVideo("64x36", "25", "0.12"), rbTone("48000", "0.12"), rbX264, rbAAC)},
 
 		// Nothing to show.
 		{name: "subtitles only", key: "subs.mkv", concat: rbInvalid, sprite: rbInvalid, clip: rbSubtitlesOnly},
+		{name: "mov_text only", key: "subs.mp4", concat: rbInvalid, sprite: rbInvalid,
+			clip: func(t testing.TB) string {
+				return inClip(t, "rb-subs.mp4", "-i", rbSubtitlesOnly(t), "-c:s", "mov_text")
+			}},
 
 		// Damaged and hostile files.
 		{name: "zero bytes", key: "zero.mp4", concat: rbInvalid, sprite: rbInvalid,

@@ -64,6 +64,9 @@ func (s *Sprite) run(ctx context.Context, job *queue.Job, seek bool) (*queue.Res
 		origin: in.StartTime(v), tb: v.TimeBase(), frameDt: frameDuration(v),
 	}
 	dur := videoEnd(in, v, c)
+	if in.DurationGuessed() {
+		dur = 0 // estimated from the bitrate (raw streams): may be far off
+	}
 	if dur <= 0 && p.Mode == parser.ModeAvg {
 		if dur, err = scanDuration(ctx, c); err != nil {
 			return nil, nil, err
@@ -169,7 +172,7 @@ func frameDuration(v *astiav.Stream) time.Duration {
 func scanDuration(ctx context.Context, c *capture) (time.Duration, error) {
 	pkt := astiav.AllocPacket()
 	defer pkt.Free()
-	var end time.Duration
+	var end, next time.Duration
 	idx := c.in.BestStream(astiav.MediaTypeVideo).Index()
 	for {
 		if err := ctx.Err(); err != nil {
@@ -181,15 +184,40 @@ func scanDuration(ctx context.Context, c *capture) (time.Duration, error) {
 			}
 			break
 		}
-		if ts := pkt.Pts(); pkt.StreamIndex() == idx && ts != NoPTS {
-			end = max(end, c.time(ts+pkt.Duration()))
+		if pkt.StreamIndex() == idx {
+			// Raw streams (an .h264 file) may have no timestamps at
+			// all, only packet durations: then the packets add up.
+			d := c.frameDt
+			if pkt.Duration() > 0 {
+				d = c.time(c.origin + pkt.Duration())
+			}
+			ts := pkt.Pts()
+			if ts == NoPTS {
+				ts = pkt.Dts()
+			}
+			if ts != NoPTS {
+				next = c.time(ts) + d
+			} else {
+				next += d
+			}
+			end = max(end, next)
 		}
 		pkt.Unref()
 	}
-	if err := c.in.Format.SeekFrame(idx, c.origin, astiav.NewSeekFlags(astiav.SeekFlagBackward)); err != nil {
-		return 0, c.in.mediaError(ctx, err, "cannot be rewound")
+	return end, rewind(ctx, c.in, idx, c.origin)
+}
+
+// rewind goes back to the start of the input. Raw streams (an .h264
+// elementary stream) cannot seek by timestamp but can by byte.
+func rewind(ctx context.Context, in *Input, idx int, origin int64) error {
+	err := in.Format.SeekFrame(idx, origin, astiav.NewSeekFlags(astiav.SeekFlagBackward))
+	if err != nil {
+		err = in.Format.SeekFrame(-1, 0, astiav.NewSeekFlags(astiav.SeekFlagByte))
 	}
-	return end, nil
+	if err != nil {
+		return in.mediaError(ctx, err, "cannot be rewound")
+	}
+	return nil
 }
 
 // progressReporter maps frame times onto 0–99 % of the captured span
