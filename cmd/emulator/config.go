@@ -34,6 +34,7 @@ type Config struct {
 	Buckets         []string
 	Credentials     auth.Credentials
 	Storage         local.Config
+	Select          StorageSelect // --storage local|s3 and the S3 settings
 	Server          server.Config
 	Tasks           TasksConfig
 	Notify          NotifyConfig
@@ -44,6 +45,7 @@ func (c *Config) bind(b *binder) {
 	c.bindCore(b)
 	c.bindServer(b)
 	c.bindStorage(b)
+	c.bindStorageSelect(b)
 	c.bindTasks(b)
 	c.bindNotify(b)
 }
@@ -108,7 +110,7 @@ func (c *Config) Validate() error {
 			errs = append(errs, fmt.Errorf("--buckets: %q is not a valid bucket name (3-63 lower-case letters, digits, hyphens)", bk))
 		}
 	}
-	errs = append(errs, c.Server.Validate(), c.Storage.Validate(), c.Tasks.Validate())
+	errs = append(errs, c.Server.Validate(), c.Storage.Validate(), c.Select.Validate(), c.Tasks.Validate())
 	return errors.Join(errs...)
 }
 

@@ -19,7 +19,6 @@ import (
 	"github.com/ossemu/ossemu/queue"
 	"github.com/ossemu/ossemu/server"
 	"github.com/ossemu/ossemu/server/auth"
-	"github.com/ossemu/ossemu/storage/local"
 )
 
 // run starts ossemu and blocks until ctx is cancelled (SIGINT/SIGTERM in
@@ -41,11 +40,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	// ---- Subsystems: start here, in dependency order; stop in reverse
 	// (deferred). Add new subsystems (task queue, workers, notifier) below
 	// the storage and fill their slot in server.Deps.
-	store, err := local.Open(ctx, cfg.Storage)
+	store, closeStore, err := openStorage(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	defer store.Close()
+	defer closeStore()
 	for _, b := range cfg.Buckets {
 		if err := store.CreateBucket(ctx, b); err != nil && !osserr.Is(err, osserr.BucketAlreadyExists) {
 			return fmt.Errorf("create bucket %q: %w", b, err)
