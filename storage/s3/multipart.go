@@ -6,14 +6,12 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
-	"hash/crc64"
 	"io"
 	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
-	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"github.com/ossemu/ossemu/osserr"
 	"github.com/ossemu/ossemu/storage"
@@ -40,7 +38,7 @@ func (b *Backend) InitiateUpload(ctx context.Context, bucket, key string, opts s
 }
 
 // UploadPart verifies the part body (spooled, so a bad MD5 never reaches
-// S3), then uploads it and remembers its CRC-64 for CompleteUpload.
+// S3), then stages it (see staging.go) and remembers its CRC-64.
 func (b *Backend) UploadPart(ctx context.Context, bucket, key, uploadID string, partNumber int, body io.Reader, opts storage.PutOptions) (storage.Part, error) {
 	if partNumber < 1 || partNumber > storage.MaxPartNumber {
 		return storage.Part{}, osserr.New(osserr.InvalidArgument, "partNumber %d is outside 1..%d", partNumber, storage.MaxPartNumber).
@@ -49,25 +47,23 @@ func (b *Backend) UploadPart(ctx context.Context, bucket, key, uploadID string, 
 	if err := storage.ValidateObjectKey(key); err != nil {
 		return storage.Part{}, err
 	}
+	// The S3 upload must exist (NoSuchUpload otherwise) before anything
+	// is staged for it.
+	if err := b.checkUpload(ctx, bucket, key, uploadID); err != nil {
+		return storage.Part{}, err
+	}
 	sp, err := b.spool(ctx, body, opts)
 	if err != nil {
 		return storage.Part{}, err
 	}
 	defer sp.Close()
-	r, err := sp.reader()
+	sum, _ := hex.DecodeString(sp.etag)
+	etag, err := b.putStaged(ctx, bucket, uploadID, partNumber, sp, base64.StdEncoding.EncodeToString(sum))
 	if err != nil {
 		return storage.Part{}, err
 	}
-	sum, _ := hex.DecodeString(sp.etag)
-	res, err := b.client.UploadPart(ctx, &awss3.UploadPartInput{
-		Bucket: b.s3Bucket(bucket), Key: aws.String(key), UploadId: aws.String(uploadID), PartNumber: aws.Int32(int32(partNumber)),
-		Body: r, ContentLength: aws.Int64(sp.size), ContentMD5: aws.String(base64.StdEncoding.EncodeToString(sum)),
-	})
-	if err != nil {
-		return storage.Part{}, b.uploadErr(err, bucket, key, uploadID)
-	}
 	p := storage.Part{
-		PartNumber: partNumber, ETag: strings.ToUpper(strings.Trim(aws.ToString(res.ETag), `"`)),
+		PartNumber: partNumber, ETag: strings.ToUpper(strings.Trim(etag, `"`)),
 		Size: sp.size, CRC64: sp.crc, LastModified: time.Now().UTC(),
 	}
 	b.mu.Lock()
@@ -95,15 +91,11 @@ func (b *Backend) CompleteUpload(ctx context.Context, bucket, key, uploadID stri
 		byNum[p.PartNumber] = p
 	}
 	var (
-		parts   []types.CompletedPart
-		md5s    = md5.New()
-		size    int64
-		crc     uint64
-		crcKnow = true
+		chosen []storage.Part
+		md5s   = md5.New()
+		size   int64
+		crc    uint64
 	)
-	b.mu.Lock()
-	sums := b.partSums[uploadID]
-	b.mu.Unlock()
 	for i, w := range want {
 		if i > 0 && w.PartNumber <= want[i-1].PartNumber {
 			return storage.ObjectInfo{}, osserr.New(osserr.InvalidPartOrder, "parts must be listed in ascending order without repeats; part %d follows part %d", w.PartNumber, want[i-1].PartNumber)
@@ -115,64 +107,47 @@ func (b *Backend) CompleteUpload(ctx context.Context, bucket, key, uploadID stri
 		}
 		raw, _ := hex.DecodeString(p.ETag)
 		md5s.Write(raw)
-		parts = append(parts, types.CompletedPart{ETag: aws.String(`"` + strings.ToLower(p.ETag) + `"`), PartNumber: aws.Int32(int32(p.PartNumber))})
-		s, ok := sums[p.PartNumber]
-		crcKnow = crcKnow && ok && s.etag == p.ETag
-		crc = crc64Combine(crc, s.crc, p.Size)
+		pc, err := b.partCRC(ctx, bucket, uploadID, p)
+		if err != nil {
+			return storage.ObjectInfo{}, err
+		}
+		crc = crc64Combine(crc, pc, p.Size)
 		size += p.Size
+		chosen = append(chosen, p)
 	}
-	up, err := b.client.CompleteMultipartUpload(ctx, &awss3.CompleteMultipartUploadInput{
-		Bucket: b.s3Bucket(bucket), Key: aws.String(key), UploadId: aws.String(uploadID),
-		MultipartUpload: &types.CompletedMultipartUpload{Parts: parts},
-	})
+	s3ETag, err := b.assemble(ctx, bucket, key, uploadID, chosen)
 	if err != nil {
-		return storage.ObjectInfo{}, b.uploadErr(err, bucket, key, uploadID)
+		return storage.ObjectInfo{}, err
 	}
-	b.forget(uploadID)
+	if err := b.dropStaged(ctx, bucket, uploadID); err != nil {
+		return storage.ObjectInfo{}, err
+	}
 	st, err := b.StatObject(ctx, bucket, key)
 	if err != nil {
 		return storage.ObjectInfo{}, err
 	}
-	if !crcKnow {
-		// Parts uploaded by another process (or before a restart): read
-		// the object back once.
-		if crc, err = b.checksum(ctx, bucket, key); err != nil {
-			return storage.ObjectInfo{}, err
-		}
-	}
 	info := st
-	info.Size, info.CRC64, info.PartCount = size, crc, len(parts)
-	info.ETag = fmt.Sprintf("%s-%d", strings.ToUpper(hex.EncodeToString(md5s.Sum(nil))), len(parts))
-	if err := b.setMeta(ctx, info, aws.ToString(up.ETag)); err != nil {
+	info.Size, info.CRC64, info.PartCount = size, crc, len(chosen)
+	info.ETag = fmt.Sprintf("%s-%d", strings.ToUpper(hex.EncodeToString(md5s.Sum(nil))), len(chosen))
+	if err := b.setMeta(ctx, info, s3ETag); err != nil {
 		return storage.ObjectInfo{}, err
 	}
 	return info, nil
 }
 
-// checksum streams an object to compute its CRC-64.
-func (b *Backend) checksum(ctx context.Context, bucket, key string) (uint64, error) {
-	o, err := b.GetObject(ctx, bucket, key)
-	if err != nil {
-		return 0, err
-	}
-	defer o.Close()
-	h := crc64.New(crcTable)
-	if _, err := io.Copy(h, o); err != nil {
-		return 0, err
-	}
-	return h.Sum64(), nil
-}
-
-// AbortUpload discards an upload; S3 stores differ on whether aborting an
-// unknown id is an error, so existence is checked first.
+// AbortUpload discards an upload and its staged parts; S3 stores differ on
+// whether aborting an unknown id is an error, so existence is checked
+// first.
 func (b *Backend) AbortUpload(ctx context.Context, bucket, key, uploadID string) error {
-	if _, err := b.ListParts(ctx, bucket, key, uploadID, storage.PartListOptions{MaxParts: 1}); err != nil {
+	if err := b.checkUpload(ctx, bucket, key, uploadID); err != nil {
+		return err
+	}
+	if err := b.dropStaged(ctx, bucket, uploadID); err != nil {
 		return err
 	}
 	_, err := b.client.AbortMultipartUpload(ctx, &awss3.AbortMultipartUploadInput{
 		Bucket: b.s3Bucket(bucket), Key: aws.String(key), UploadId: aws.String(uploadID),
 	})
-	b.forget(uploadID)
 	return b.uploadErr(err, bucket, key, uploadID)
 }
 
@@ -182,56 +157,37 @@ func (b *Backend) forget(uploadID string) {
 	b.mu.Unlock()
 }
 
-// ListParts returns one page of an upload's parts.
+// ListParts returns one page of an upload's staged parts.
 func (b *Backend) ListParts(ctx context.Context, bucket, key, uploadID string, opts storage.PartListOptions) (storage.PartPage, error) {
 	maxParts := opts.MaxParts
 	if maxParts <= 0 {
 		maxParts = 1000
 	}
-	in := &awss3.ListPartsInput{
-		Bucket: b.s3Bucket(bucket), Key: aws.String(key), UploadId: aws.String(uploadID), MaxParts: aws.Int32(int32(maxParts)),
+	if err := b.checkUpload(ctx, bucket, key, uploadID); err != nil {
+		return storage.PartPage{}, err
 	}
-	if opts.PartNumberMarker > 0 {
-		in.PartNumberMarker = aws.String(fmt.Sprint(opts.PartNumberMarker))
-	}
-	res, err := b.client.ListParts(ctx, in)
+	parts, truncated, err := b.stagedParts(ctx, bucket, uploadID, opts.PartNumberMarker, maxParts)
 	if err != nil {
-		return storage.PartPage{}, b.uploadErr(err, bucket, key, uploadID)
+		return storage.PartPage{}, err
 	}
-	b.mu.Lock()
-	sums := b.partSums[uploadID]
-	b.mu.Unlock()
-	var page storage.PartPage
-	for _, p := range res.Parts {
-		part := storage.Part{
-			PartNumber: int(aws.ToInt32(p.PartNumber)), ETag: strings.ToUpper(strings.Trim(aws.ToString(p.ETag), `"`)),
-			Size: aws.ToInt64(p.Size), LastModified: timeOf(p.LastModified),
+	page := storage.PartPage{IsTruncated: truncated}
+	for _, p := range parts {
+		if p.CRC64, err = b.partCRC(ctx, bucket, uploadID, p); err != nil {
+			return storage.PartPage{}, err
 		}
-		if s, ok := sums[part.PartNumber]; ok && s.etag == part.ETag {
-			part.CRC64 = s.crc
-		}
-		page.Parts = append(page.Parts, part)
-		page.NextPartNumberMarker = part.PartNumber
+		page.Parts = append(page.Parts, p)
+		page.NextPartNumberMarker = p.PartNumber
 	}
-	page.IsTruncated = aws.ToBool(res.IsTruncated)
 	return page, nil
 }
 
 // allParts lists every part of an upload.
 func (b *Backend) allParts(ctx context.Context, bucket, key, uploadID string) ([]storage.Part, error) {
-	var out []storage.Part
-	opts := storage.PartListOptions{MaxParts: 1000}
-	for {
-		page, err := b.ListParts(ctx, bucket, key, uploadID, opts)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, page.Parts...)
-		if !page.IsTruncated {
-			return out, nil
-		}
-		opts.PartNumberMarker = page.NextPartNumberMarker
+	if err := b.checkUpload(ctx, bucket, key, uploadID); err != nil {
+		return nil, err
 	}
+	parts, _, err := b.stagedParts(ctx, bucket, uploadID, 0, 0)
+	return parts, err
 }
 
 // uploadErr maps an error about an upload; a bare 404 is NoSuchUpload.
@@ -243,4 +199,12 @@ func (b *Backend) uploadErr(err error, bucket, key, uploadID string) error {
 		return osserr.Wrap(osserr.NoSuchUpload, err, "the upload %q of %s/%s does not exist", uploadID, bucket, key)
 	}
 	return mapErr(err, "upload "+uploadID+" of "+bucket+"/"+key)
+}
+
+// checkUpload returns NoSuchUpload unless the S3 upload is open.
+func (b *Backend) checkUpload(ctx context.Context, bucket, key, uploadID string) error {
+	_, err := b.client.ListParts(ctx, &awss3.ListPartsInput{
+		Bucket: b.s3Bucket(bucket), Key: aws.String(key), UploadId: aws.String(uploadID), MaxParts: aws.Int32(1),
+	})
+	return b.uploadErr(err, bucket, key, uploadID)
 }
