@@ -156,3 +156,24 @@ func rbSubtitlesOnly(t testing.TB) string {
 	require.NoError(t, os.WriteFile(srt, []byte("1\n00:00:00,000 --> 00:00:01,000\nhello\n\n2\n00:00:01,000 --> 00:00:02,000\nworld\n"), 0o644))
 	return inClip(t, "rb-subs.mkv", "-i", srt, "-c:s", "srt")
 }
+
+// rbFlippedMoov flips one byte in every 40 of a faststart MP4's index
+// (sample tables, codec configuration), past its header.
+func rbFlippedMoov(t testing.TB) string {
+	b := append([]byte(nil), rbFastStart(t)...)
+	moov := rbIndex(b, "moov")
+	for i := moov + 120; i < rbIndex(b, "mdat"); i += 40 {
+		b[i] ^= 0xa5
+	}
+	return rbWrite(t, "badmoov.mp4", b)
+}
+
+// rbCut makes a 4 s clip in the container of name and keeps its first 40 %
+// (about 1.6 s). Matroska records its duration up front, so the cut is
+// detectable; MPEG-TS does not, so a cut TS is just a shorter clip.
+func rbCut(t testing.TB, name, whole string) string {
+	p := inClip(t, whole, rbArgs(rbVideo("160x90", "25", "4"), rbTone("48000", "4"), rbX264, rbAAC)...)
+	b, err := os.ReadFile(p)
+	require.NoError(t, err)
+	return rbWrite(t, name, b[:len(b)*4/10])
+}

@@ -140,7 +140,14 @@ func spriteSourceSize(in *Input, v *astiav.Stream) (image.Point, error) {
 	if w <= 0 || h <= 0 {
 		return image.Point{}, osserr.New(osserr.InvalidMedia, "object %s: the video stream has no frame size", in.Name)
 	}
-	if sar := par.SampleAspectRatio(); sar.Num() > 0 && sar.Den() > 0 && sar.Num() != sar.Den() {
+	// The container's aspect ratio wins over the bitstream's, as players
+	// (and av_guess_sample_aspect_ratio) decide: an H.263 stream says 12:11
+	// but a 3GP shows it square.
+	sar := v.SampleAspectRatio()
+	if sar.Num() <= 0 || sar.Den() <= 0 {
+		sar = par.SampleAspectRatio()
+	}
+	if sar.Num() > 0 && sar.Den() > 0 && sar.Num() != sar.Den() {
 		w = scaleSide(w, sar.Num(), sar.Den())
 	}
 	if r := Rotation(v); r == 90 || r == 270 {
