@@ -67,10 +67,14 @@ func mapErr(err error, what string) error {
 			return transient(err, what)
 		}
 	}
+	var se *smithyhttp.RequestSendError
+	if errors.As(err, &se) {
+		return transient(err, what) // no answer: network or store down
+	}
 	var re *smithyhttp.ResponseError
 	if errors.As(err, &re) {
-		switch st := re.HTTPStatusCode(); {
-		case st >= 500 || st == http.StatusTooManyRequests:
+		switch st := httpStatus(err); {
+		case st == 0 || st >= 500 || st == http.StatusTooManyRequests:
 			return transient(err, what)
 		case st == http.StatusPreconditionFailed:
 			return osserr.Wrap(osserr.PreconditionFailed, err, "%s: precondition failed", what)
@@ -92,8 +96,8 @@ func transient(err error, what string) error {
 // httpStatus returns err's HTTP status, or 0.
 func httpStatus(err error) int {
 	var re *smithyhttp.ResponseError
-	if errors.As(err, &re) {
-		return re.HTTPStatusCode()
+	if errors.As(err, &re) && re.Response != nil && re.Response.Response != nil {
+		return re.Response.StatusCode
 	}
 	return 0
 }

@@ -46,11 +46,27 @@ func Binary() (string, bool) {
 	return p, err == nil
 }
 
+// External reports whether tests run against a store named by
+// OSSEMU_S3_TEST_ENDPOINT rather than a local versitygw.
+func External() bool { return os.Getenv("OSSEMU_S3_TEST_ENDPOINT") != "" }
+
 // Start runs a fresh S3 server on a free loopback port with its data in a
 // temporary directory, stopped when t ends, and returns a backend config
 // for it. Without the binary the test is skipped, or fails when CI=true.
+//
+// With OSSEMU_S3_TEST_ENDPOINT set, tests use that store instead (keys in
+// OSSEMU_S3_TEST_ACCESS_KEY_ID and OSSEMU_S3_TEST_SECRET_ACCESS_KEY, region
+// in OSSEMU_S3_TEST_REGION), e.g. Ceph RGW or AWS, whose flat namespace
+// runs the whole conformance suite.
 func Start(t testing.TB) s3.Config {
 	t.Helper()
+	if External() {
+		return s3.Config{
+			Endpoint: os.Getenv("OSSEMU_S3_TEST_ENDPOINT"), Region: os.Getenv("OSSEMU_S3_TEST_REGION"),
+			AccessKeyID: os.Getenv("OSSEMU_S3_TEST_ACCESS_KEY_ID"), SecretAccessKey: os.Getenv("OSSEMU_S3_TEST_SECRET_ACCESS_KEY"),
+			PathStyle: true, TempDir: t.TempDir(),
+		}
+	}
 	bin, ok := Binary()
 	if !ok {
 		msg := "the S3 test server (versitygw) is not installed; run " + Install
