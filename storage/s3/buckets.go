@@ -7,7 +7,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
-	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"github.com/ossemu/ossemu/osserr"
 	"github.com/ossemu/ossemu/storage"
@@ -19,13 +18,7 @@ func (b *Backend) CreateBucket(ctx context.Context, bucket string) error {
 	if err := b.checkBucket(bucket); err != nil {
 		return err
 	}
-	in := &awss3.CreateBucketInput{Bucket: b.s3Bucket(bucket)}
-	if b.cfg.Region != "us-east-1" {
-		in.CreateBucketConfiguration = &types.CreateBucketConfiguration{
-			LocationConstraint: types.BucketLocationConstraint(b.cfg.Region),
-		}
-	}
-	_, err := b.client.CreateBucket(ctx, in)
+	_, err := b.client.CreateBucket(ctx, &awss3.CreateBucketInput{Bucket: b.s3Bucket(bucket), CreateBucketConfiguration: b.location()})
 	return mapErr(err, "creating bucket "+bucket)
 }
 

@@ -54,13 +54,16 @@ func metaSize(m map[string]string) int {
 // decodeMeta fills info's metadata fields from S3 metadata and the S3 ETag.
 // Objects written by other S3 clients have no ossemu keys: their ETag is
 // S3's (upper-cased, as OSS writes it) and their CRC-64 is unknown (0).
-func decodeMeta(info *storage.ObjectInfo, meta map[string]string, s3ETag string) {
+// It reports whether the CRC-64 was recorded.
+func decodeMeta(info *storage.ObjectInfo, meta map[string]string, s3ETag string) (hasCRC bool) {
 	info.ETag = strings.ToUpper(strings.Trim(s3ETag, `"`))
 	for k, v := range meta {
 		k = strings.ToLower(k)
 		switch {
 		case k == metaCRC64:
-			info.CRC64, _ = strconv.ParseUint(v, 10, 64)
+			var err error
+			info.CRC64, err = strconv.ParseUint(v, 10, 64)
+			hasCRC = err == nil
 		case k == metaETag:
 			info.ETag = v
 		case k == metaParts:
@@ -78,6 +81,7 @@ func decodeMeta(info *storage.ObjectInfo, meta map[string]string, s3ETag string)
 			info.UserMeta[k] = v
 		}
 	}
+	return hasCRC
 }
 
 // optsOf recovers the PutOptions an object was written with, for rewriting

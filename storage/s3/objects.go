@@ -26,7 +26,9 @@ func (b *Backend) StatObject(ctx context.Context, bucket, key string) (storage.O
 		Bucket: bucket, Key: key, Size: aws.ToInt64(res.ContentLength), LastModified: timeOf(res.LastModified),
 		ContentType: aws.ToString(res.ContentType),
 	}
-	decodeMeta(&info, res.Metadata, aws.ToString(res.ETag))
+	if !decodeMeta(&info, res.Metadata, aws.ToString(res.ETag)) {
+		return b.backfill(ctx, info, aws.ToString(res.ETag))
+	}
 	return info, nil
 }
 
@@ -42,6 +44,12 @@ func (b *Backend) DeleteObject(ctx context.Context, bucket, key string) error {
 
 // GetObject opens an object for seekable reading (see object).
 func (b *Backend) GetObject(ctx context.Context, bucket, key string) (storage.Object, error) {
+	return b.getObject(ctx, bucket, key, nil)
+}
+
+// getObject opens an object; crc, when set, is its CRC-64 just computed by
+// backfill (which may have been unable to record it).
+func (b *Backend) getObject(ctx context.Context, bucket, key string, crc *uint64) (storage.Object, error) {
 	if err := storage.ValidateObjectKey(key); err != nil {
 		return nil, err
 	}
@@ -56,7 +64,20 @@ func (b *Backend) GetObject(ctx context.Context, bucket, key string) (storage.Ob
 		Bucket: bucket, Key: key, Size: aws.ToInt64(res.ContentLength), LastModified: timeOf(res.LastModified),
 		ContentType: aws.ToString(res.ContentType),
 	}
-	decodeMeta(&info, res.Metadata, aws.ToString(res.ETag))
+	if !decodeMeta(&info, res.Metadata, aws.ToString(res.ETag)) {
+		if crc != nil {
+			info.CRC64 = *crc
+		} else if info.Size <= b.cfg.BackfillMax {
+			// Written by another S3 client: record its CRC-64 first,
+			// then open the object as it now is.
+			res.Body.Close()
+			bf, err := b.backfill(ctx, info, aws.ToString(res.ETag))
+			if err != nil {
+				return nil, err
+			}
+			return b.getObject(ctx, bucket, key, &bf.CRC64)
+		}
+	}
 	o := &object{
 		ctx: ctx, b: b, info: info, s3ETag: aws.ToString(res.ETag), version: aws.ToString(res.VersionId),
 		body: res.Body,

@@ -31,6 +31,7 @@ const (
 	// DefaultSpoolMemory is how much of one uploaded part is kept in memory
 	// before the rest spills to a temporary file.
 	DefaultSpoolMemory = 16 << 20
+	DefaultBackfillMax = 1 << 30
 )
 
 // Config says where the S3 store is and how to talk to it.
@@ -55,6 +56,9 @@ type Config struct {
 	SpoolMemory int64
 	// TempDir receives spooled part bodies; empty means os.TempDir().
 	TempDir string
+	// BackfillMax is the largest object written by another S3 client whose
+	// CRC-64 is computed and recorded on first access (see backfill).
+	BackfillMax int64
 	// HTTPClient overrides the SDK's default client (tests, proxies).
 	HTTPClient *http.Client
 }
@@ -72,6 +76,9 @@ func (c Config) WithDefaults() Config {
 	}
 	if c.SpoolMemory == 0 {
 		c.SpoolMemory = DefaultSpoolMemory
+	}
+	if c.BackfillMax == 0 {
+		c.BackfillMax = DefaultBackfillMax
 	}
 	if c.TempDir == "" {
 		c.TempDir = os.TempDir()
