@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -119,6 +120,20 @@ func TestRunWithS3Storage(t *testing.T) {
 	// 4 frames of 1 s at 250 ms: one 2x2 sheet, default pad 2 and margin 2.
 	require.Equal(t, 2*2+2*64+2, img.Bounds().Dx())
 	require.Equal(t, 2*2+2*48+2, img.Bounds().Dy())
+
+	// A concat writes its output back through the backend's PutObject.
+	rs, err = c.AsyncProcessObject(ctx, &oss.AsyncProcessObjectRequest{Bucket: oss.Ptr("media"), Key: oss.Ptr("in.mp4"),
+		AsyncProcess: oss.Ptr("video/concat,f_mp4,vcodec_h264,acodec_aac/sur,o_" + enc("in.mp4") + "|sys/saveas,o_" + enc("out/joined.mp4"))})
+	require.NoError(t, err)
+	waitTaskDone(t, endpoint, rs.TaskId)
+	joined := filepath.Join(t.TempDir(), "joined.mp4")
+	_, err = c.GetObjectToFile(ctx, &oss.GetObjectRequest{Bucket: oss.Ptr("media"), Key: oss.Ptr("out/joined.mp4")}, joined)
+	require.NoError(t, err)
+	out, err = exec.CommandContext(ctx, "ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", joined).Output()
+	require.NoError(t, err)
+	dur, err := strconv.ParseFloat(strings.TrimSpace(string(out)), 64)
+	require.NoError(t, err)
+	require.InDelta(t, 2.0, dur, 0.1, "the clip joined to itself")
 
 	cancel()
 	require.NoError(t, <-done)
