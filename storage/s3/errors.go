@@ -38,6 +38,13 @@ var codes = map[string]osserr.Code{
 	"KeyTooLongError":         osserr.InvalidObjectName,
 }
 
+// posixKeyCodes are refusals of stores that keep keys as file paths
+// (versitygw, MinIO): "a" beside "a/b", data in "dir/", "a//b".
+var posixKeyCodes = map[string]bool{
+	"ObjectParentIsFile": true, "DirectoryObjectContainsData": true, "ExistingObjectIsDirectory": true,
+	"XMinioParentIsObject": true, "XMinioObjectExistsAsDirectory": true, "XMinioInvalidObjectName": true,
+}
+
 // retryable are S3 codes that say "try again later".
 var retryable = map[string]bool{
 	"SlowDown": true, "ServiceUnavailable": true, "InternalError": true,
@@ -60,6 +67,9 @@ func mapErr(err error, what string) error {
 	}
 	var ae smithy.APIError
 	if errors.As(err, &ae) {
+		if posixKeyCodes[ae.ErrorCode()] {
+			return osserr.Wrap(osserr.InvalidObjectName, err, "%s: the S3 store behind ossemu keeps keys as file paths and cannot hold this key beside existing ones (%s)", what, ae.ErrorCode())
+		}
 		if c, ok := codes[ae.ErrorCode()]; ok {
 			return osserr.Wrap(c, err, "%s: %s", what, ae.ErrorMessage())
 		}

@@ -12,6 +12,7 @@ import (
 	"github.com/ossemu/ossemu/queue"
 	"github.com/ossemu/ossemu/storage"
 	"github.com/ossemu/ossemu/storage/s3"
+	"github.com/ossemu/ossemu/storage/s3/s3test"
 )
 
 // TestUnreachableIsTransient points the backend at a closed port: every
@@ -61,4 +62,26 @@ func TestBucketPrefixTooLong(t *testing.T) {
 	b, err := s3.New(s3.Config{Endpoint: "http://127.0.0.1:1", BucketPrefix: strings.Repeat("p", 50)})
 	require.NoError(t, err)
 	requireCode(t, b.CreateBucket(context.Background(), strings.Repeat("b", 20)), osserr.InvalidBucketName)
+}
+
+// TestPOSIXKeyConflicts: keys a POSIX-backed store cannot hold are refused
+// as InvalidObjectName with the reason, not a 500, and nothing else breaks.
+func TestPOSIXKeyConflicts(t *testing.T) {
+	t.Parallel()
+	if s3test.External() {
+		t.Skip("only POSIX-backed stores refuse these keys")
+	}
+	b := newBackend(t, s3test.Start(t), "px-")
+	ctx := context.Background()
+	require.NoError(t, b.CreateBucket(ctx, "posix"))
+	_, err := b.PutObject(ctx, "posix", "a", strings.NewReader("file"), storage.PutOptions{Size: -1})
+	require.NoError(t, err)
+	for _, k := range []string{"a/b", "dir/"} {
+		_, err = b.PutObject(ctx, "posix", k, strings.NewReader("x"), storage.PutOptions{Size: -1})
+		requireCode(t, err, osserr.InvalidObjectName)
+		require.ErrorContains(t, err, "file paths")
+	}
+	st, err := b.StatObject(ctx, "posix", "a")
+	require.NoError(t, err)
+	require.Equal(t, int64(4), st.Size)
 }

@@ -122,7 +122,7 @@ func (b *Backend) CompleteUpload(ctx context.Context, bucket, key, uploadID stri
 	if err := b.dropStaged(ctx, bucket, uploadID); err != nil {
 		return storage.ObjectInfo{}, err
 	}
-	st, err := b.StatObject(ctx, bucket, key)
+	st, _, _, err := b.head(ctx, bucket, key)
 	if err != nil {
 		return storage.ObjectInfo{}, err
 	}

@@ -12,30 +12,37 @@ import (
 
 // StatObject returns an object's metadata from a HEAD.
 func (b *Backend) StatObject(ctx context.Context, bucket, key string) (storage.ObjectInfo, error) {
+	info, hasCRC, s3ETag, err := b.head(ctx, bucket, key)
+	if err != nil || hasCRC {
+		return info, err
+	}
+	return b.backfill(ctx, info, s3ETag)
+}
+
+// head reads an object's metadata without backfilling its CRC-64.
+func (b *Backend) head(ctx context.Context, bucket, key string) (info storage.ObjectInfo, hasCRC bool, s3ETag string, err error) {
 	if err := storage.ValidateObjectKey(key); err != nil {
-		return storage.ObjectInfo{}, err
+		return info, false, "", err
 	}
 	if !storage.ValidBucketName(bucket) {
-		return storage.ObjectInfo{}, osserr.New(osserr.NoSuchBucket, "the bucket %q does not exist", bucket)
+		return info, false, "", osserr.New(osserr.NoSuchBucket, "the bucket %q does not exist", bucket)
 	}
 	res, err := b.client.HeadObject(ctx, &awss3.HeadObjectInput{Bucket: b.s3Bucket(bucket), Key: aws.String(key)})
 	if err != nil {
-		return storage.ObjectInfo{}, b.objectErr(ctx, err, bucket, key)
+		return info, false, "", b.objectErr(ctx, err, bucket, key)
 	}
-	info := storage.ObjectInfo{
+	info = storage.ObjectInfo{
 		Bucket: bucket, Key: key, Size: aws.ToInt64(res.ContentLength), LastModified: timeOf(res.LastModified),
 		ContentType: aws.ToString(res.ContentType),
 	}
-	if !decodeMeta(&info, res.Metadata, aws.ToString(res.ETag)) {
-		return b.backfill(ctx, info, aws.ToString(res.ETag))
-	}
-	return info, nil
+	hasCRC = decodeMeta(&info, res.Metadata, aws.ToString(res.ETag))
+	return info, hasCRC, aws.ToString(res.ETag), nil
 }
 
 // DeleteObject removes an object. S3 answers 204 for a missing key; OSS's
 // NoSuchKey comes from a HEAD first.
 func (b *Backend) DeleteObject(ctx context.Context, bucket, key string) error {
-	if _, err := b.StatObject(ctx, bucket, key); err != nil {
+	if _, _, _, err := b.head(ctx, bucket, key); err != nil {
 		return err
 	}
 	_, err := b.client.DeleteObject(ctx, &awss3.DeleteObjectInput{Bucket: b.s3Bucket(bucket), Key: aws.String(key)})
