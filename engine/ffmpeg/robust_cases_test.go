@@ -35,6 +35,12 @@ func rbCases() []rbCase {
 				return rbRotated(t, "rb-rot270.mp4", 270, rbArgs(rbUpright(270), rbTone("48000", "1"),
 					[]string{"-c:v", "libx264", "-preset", "veryfast", "-bf", "3"}, rbAAC)...)
 			}},
+		{name: "iphone hdr portrait (hevc 10-bit hlg, b-frames, rotate 90)", key: "iphone.mp4", w: 36, h: 64, cells: 2, topWhite: true,
+			clip: func(t testing.TB) string {
+				return rbRotated(t, "rb-iphone.mp4", 90, rbArgs(rbUpright(90), rbTone("44100", "1"),
+					[]string{"-vf", "format=yuv420p10le", "-color_primaries", "bt2020", "-color_trc", "arib-std-b67", "-colorspace", "bt2020nc",
+						"-c:v", "libx265", "-preset", "fast", "-x265-params", "log-level=error:bframes=3", "-tag:v", "hvc1"}, rbAAC)...)
+			}},
 		{name: "hdr10 hevc 5.1", frames: true, key: "hdr.mp4", w: 64, h: 36, cells: 2,
 			clip: rbMake("rb-hdr.mp4", rbVideo("64x36", "30", "1"), rbTone("48000", "1"),
 				[]string{"-vf", "format=yuv420p10le", "-color_primaries", "bt2020", "-color_trc", "smpte2084", "-colorspace", "bt2020nc"},
@@ -47,6 +53,8 @@ func rbCases() []rbCase {
 				rbTone("44100", "2"), []string{"-fps_mode", "vfr", "-video_track_timescale", "600"}, rbX264, rbAAC)},
 		{name: "audio starts late (edit list)", frames: true, key: "latea.mp4", w: 64, h: 36, dur: 2, cells: 4,
 			clip: rbMake("rb-latea.mp4", rbVideo("64x36", "25", "2"), []string{"-itsoffset", "0.5"}, rbTone("48000", "1.5"), rbX264, rbAAC)},
+		{name: "video starts late (edit list)", key: "latev.mp4", w: 64, h: 36, dur: 1.5, cells: 3,
+			clip: rbMake("rb-latev.mp4", []string{"-itsoffset", "0.5"}, rbVideo("64x36", "25", "1"), rbTone("48000", "1.5"), rbX264, rbAAC)},
 		{name: "audio longer than video", frames: true, key: "longa.mp4", w: 64, h: 36, dur: 2, cells: 2,
 			clip: rbMake("rb-longa.mp4", rbVideo("64x36", "25", "1"), rbTone("48000", "2"), rbX264, rbAAC)},
 		{name: "audio shorter than video", frames: true, key: "shorta.mp4", w: 64, h: 36, dur: 2, cells: 4,

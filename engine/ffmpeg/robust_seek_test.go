@@ -27,7 +27,7 @@ func TestRobustSpriteSeeking(t *testing.T) {
 			[]string{"-output_ts_offset", "95442.5"}),
 		"vfr.mkv": rbMake("rb-seek-vfr.mkv", []string{"-f", "lavfi", "-i", "testsrc2=s=64x36:r=25:d=4,setpts='(N*0.04+0.012*sin(N))/TB'"},
 			[]string{"-fps_mode", "vfr"}, rbX264, gop),
-		"vp8.webm": rbMake("rb-seek-vp8.webm", rbVideo("64x36", "25", "4"), []string{"-c:v", "libvpx", "-g", "5"}),
+		"vp8.webm":  rbMake("rb-seek-vp8.webm", rbVideo("64x36", "25", "4"), []string{"-c:v", "libvpx", "-g", "5"}),
 		"mjpeg.avi": rbMake("rb-seek-mjpeg.avi", rbVideo("64x36", "25", "4"), []string{"-c:v", "mjpeg"}),
 	}
 	for key, make := range clips {

@@ -60,7 +60,9 @@ func (s *Sprite) run(ctx context.Context, job *queue.Job, seek bool) (*queue.Res
 	}
 
 	c := &capture{
-		in: in, keyOnly: p.Mode == parser.ModeKey, seek: seek,
+		// Raw streams have no timestamps to seek by (libav would read
+		// to the end looking for one): decode them straight through.
+		in: in, keyOnly: p.Mode == parser.ModeKey, seek: seek && !in.DurationGuessed(),
 		origin: in.StartTime(v), tb: v.TimeBase(), frameDt: frameDuration(v),
 	}
 	dur := videoEnd(in, v, c)

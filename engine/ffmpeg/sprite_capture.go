@@ -205,8 +205,7 @@ func (c *capture) seekTo(ctx context.Context, w time.Duration) error {
 		}
 		if err := c.in.Format.SeekFrame(c.dec.Stream.Index(), c.ticks(target), astiav.NewSeekFlags(astiav.SeekFlagBackward)); err != nil {
 			if try == 0 {
-				c.seek = false // cannot seek: keep decoding from here
-				return nil
+				return c.restart(ctx) // cannot seek: decode straight through
 			}
 			return c.in.mediaError(ctx, err, "cannot be seeked")
 		}
@@ -214,8 +213,11 @@ func (c *capture) seekTo(ctx context.Context, w time.Duration) error {
 		c.dec.Flush()
 		c.havePrev, c.readTo = false, -1
 		landed, ok, err := c.firstKey(ctx)
-		if err != nil || !ok {
+		if err != nil {
 			return err
+		}
+		if !ok {
+			return c.restart(ctx)
 		}
 		if landed <= w || !c.seek {
 			c.pending = true
@@ -225,6 +227,25 @@ func (c *capture) seekTo(ctx context.Context, w time.Duration) error {
 		target -= back
 		back *= 2
 	}
+}
+
+// restart handles a demuxer that cannot seek by time, or that found no
+// keyframe before the end of the input (it overshot): capture starts again
+// from the beginning and decodes straight through (frames before the next
+// wanted time are not selected again). If it already had, the input simply
+// has no further keyframe; if even rewinding fails, decoding goes on from
+// wherever the demuxer is.
+func (c *capture) restart(ctx context.Context) error {
+	if !c.seek {
+		return nil
+	}
+	c.seek = false
+	if rewind(ctx, c.in, c.dec.Stream.Index(), c.origin) != nil {
+		return ctx.Err()
+	}
+	c.dec.Flush()
+	c.havePrev, c.readTo, c.lastT = false, -1, -c.frameDt
+	return nil
 }
 
 // firstKey reads up to the first keyframe packet of the video stream (the
