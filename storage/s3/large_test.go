@@ -34,6 +34,11 @@ type onlyReader struct{ r io.Reader }
 
 func (o onlyReader) Read(p []byte) (int, error) { return o.r.Read(p) }
 
+// errAfter is a client that disconnects.
+type errAfter struct{}
+
+func (errAfter) Read([]byte) (int, error) { return 0, io.ErrUnexpectedEOF }
+
 // TestLargePut streams bodies longer than one part (S3 multipart under the
 // hood): the OSS ETag is still the content MD5, the CRC-64 is kept, and a
 // body failing its MD5 leaves the old object in place.
@@ -74,6 +79,9 @@ func TestLargePut(t *testing.T) {
 	_, err = b.PutObject(ctx, "large", "v/clip.mp4", onlyReader{bytes.NewReader(randomBytes(6<<20, 2))}, storage.PutOptions{Size: -1, ContentMD5: bad[:]})
 	requireCode(t, err, osserr.BadDigest)
 	_, err = b.PutObject(ctx, "large", "v/clip.mp4", onlyReader{bytes.NewReader(randomBytes(6<<20, 3))}, storage.PutOptions{Size: 7 << 20})
+	requireCode(t, err, osserr.IncompleteBody)
+	cut := io.MultiReader(bytes.NewReader(randomBytes(12<<20, 4)), errAfter{})
+	_, err = b.PutObject(ctx, "large", "v/clip.mp4", cut, storage.PutOptions{Size: -1})
 	requireCode(t, err, osserr.IncompleteBody)
 	st, err = b.StatObject(ctx, "large", "v/clip.mp4")
 	require.NoError(t, err)

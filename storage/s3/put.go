@@ -11,7 +11,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
-	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"github.com/ossemu/ossemu/storage"
 )
@@ -62,72 +61,4 @@ func (b *Backend) PutObject(ctx context.Context, bucket, key string, body io.Rea
 		Bucket: bucket, Key: key, Size: h.n, ETag: etag, CRC64: crc, LastModified: time.Now().UTC(),
 		ContentType: opts.ContentType, UserMeta: opts.UserMeta, Headers: opts.Headers,
 	}, nil
-}
-
-// putMultipart uploads first (PartSize+1 bytes already read) and the rest
-// of h as S3 parts.
-func (b *Backend) putMultipart(ctx context.Context, bucket, key string, h *hashReader, first []byte, opts storage.PutOptions) (info storage.ObjectInfo, err error) {
-	cin := &awss3.CreateMultipartUploadInput{Bucket: b.s3Bucket(bucket), Key: aws.String(key), Metadata: encodeMeta(opts, 0, "", 0)}
-	if opts.ContentType != "" {
-		cin.ContentType = aws.String(opts.ContentType)
-	}
-	up, err := b.client.CreateMultipartUpload(ctx, cin)
-	if err != nil {
-		return info, mapErr(err, "starting upload of "+bucket+"/"+key)
-	}
-	done := false
-	defer func() {
-		if !done {
-			b.client.AbortMultipartUpload(context.WithoutCancel(ctx), &awss3.AbortMultipartUploadInput{
-				Bucket: b.s3Bucket(bucket), Key: aws.String(key), UploadId: up.UploadId,
-			})
-		}
-	}()
-	buf := make([]byte, b.cfg.PartSize)
-	chunk := buf[:copy(buf, first[:b.cfg.PartSize])]
-	carry := first[b.cfg.PartSize:]
-	var parts []types.CompletedPart
-	for num := int32(1); ; num++ {
-		res, err := b.client.UploadPart(ctx, &awss3.UploadPartInput{
-			Bucket: b.s3Bucket(bucket), Key: aws.String(key), UploadId: up.UploadId, PartNumber: aws.Int32(num),
-			Body: bytes.NewReader(chunk), ContentLength: aws.Int64(int64(len(chunk))),
-		})
-		if err != nil {
-			return info, mapErr(err, "writing "+bucket+"/"+key)
-		}
-		parts = append(parts, types.CompletedPart{ETag: res.ETag, PartNumber: aws.Int32(num)})
-		n := copy(buf, carry)
-		carry = nil
-		m, rerr := io.ReadFull(h, buf[n:])
-		chunk = buf[:n+m]
-		if rerr == io.EOF || rerr == io.ErrUnexpectedEOF {
-			if len(chunk) == 0 {
-				break
-			}
-			continue
-		}
-		if rerr != nil {
-			return info, bodyError(rerr)
-		}
-	}
-	etag, err := h.check(opts)
-	if err != nil {
-		return info, err
-	}
-	res, err := b.client.CompleteMultipartUpload(ctx, &awss3.CompleteMultipartUploadInput{
-		Bucket: b.s3Bucket(bucket), Key: aws.String(key), UploadId: up.UploadId,
-		MultipartUpload: &types.CompletedMultipartUpload{Parts: parts},
-	})
-	if err != nil {
-		return info, mapErr(err, "completing "+bucket+"/"+key)
-	}
-	done = true
-	info = storage.ObjectInfo{
-		Bucket: bucket, Key: key, Size: h.n, ETag: etag, CRC64: h.crc.Sum64(), LastModified: time.Now().UTC(),
-		ContentType: opts.ContentType, UserMeta: opts.UserMeta, Headers: opts.Headers,
-	}
-	if err := b.setMeta(ctx, info, aws.ToString(res.ETag)); err != nil {
-		return storage.ObjectInfo{}, err
-	}
-	return info, nil
 }
