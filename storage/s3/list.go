@@ -2,16 +2,31 @@ package s3
 
 import (
 	"context"
+	"net/url"
 	"sort"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"github.com/ossemu/ossemu/storage"
 )
 
 // defaultMaxKeys is OSS's page size when the client names none.
 const defaultMaxKeys = 100
+
+// decodeKey undoes encoding-type=url. Keys may hold control characters XML
+// cannot carry, so listings ask for URL-encoded keys; stores that ignore the
+// request (versitygw) answer without the EncodingType element and raw keys.
+func decodeKey(enc types.EncodingType, s string) string {
+	if enc != types.EncodingTypeUrl {
+		return s
+	}
+	if d, err := url.QueryUnescape(s); err == nil {
+		return d
+	}
+	return s
+}
 
 // ListObjects maps an OSS listing (marker paging) onto ListObjectsV2
 // (start-after plus continuation tokens). Stores disagree on whether a
@@ -24,7 +39,7 @@ func (b *Backend) ListObjects(ctx context.Context, bucket string, opts storage.L
 	if maxKeys <= 0 {
 		maxKeys = defaultMaxKeys
 	}
-	in := &awss3.ListObjectsV2Input{Bucket: b.s3Bucket(bucket), MaxKeys: aws.Int32(int32(min(maxKeys+1, 1000)))}
+	in := &awss3.ListObjectsV2Input{Bucket: b.s3Bucket(bucket), MaxKeys: aws.Int32(int32(min(maxKeys+1, 1000))), EncodingType: types.EncodingTypeUrl}
 	if opts.Prefix != "" {
 		in.Prefix = aws.String(opts.Prefix)
 	}
@@ -48,13 +63,13 @@ func (b *Backend) ListObjects(ctx context.Context, bucket string, opts storage.L
 		var entries []entry
 		for _, o := range res.Contents {
 			info := storage.ObjectInfo{
-				Bucket: bucket, Key: aws.ToString(o.Key), Size: aws.ToInt64(o.Size), LastModified: timeOf(o.LastModified),
+				Bucket: bucket, Key: decodeKey(res.EncodingType, aws.ToString(o.Key)), Size: aws.ToInt64(o.Size), LastModified: timeOf(o.LastModified),
 			}
 			decodeMeta(&info, nil, aws.ToString(o.ETag))
 			entries = append(entries, entry{info.Key, &info})
 		}
 		for _, cp := range res.CommonPrefixes {
-			entries = append(entries, entry{key: aws.ToString(cp.Prefix)})
+			entries = append(entries, entry{key: decodeKey(res.EncodingType, aws.ToString(cp.Prefix))})
 		}
 		sort.Slice(entries, func(i, j int) bool { return entries[i].key < entries[j].key })
 		for _, e := range entries {

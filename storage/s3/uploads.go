@@ -7,6 +7,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"github.com/ossemu/ossemu/storage"
 )
@@ -21,7 +22,7 @@ func (b *Backend) ListUploads(ctx context.Context, bucket string, opts storage.U
 		maxUploads = 1000
 	}
 	var all []storage.Upload
-	in := &awss3.ListMultipartUploadsInput{Bucket: b.s3Bucket(bucket)}
+	in := &awss3.ListMultipartUploadsInput{Bucket: b.s3Bucket(bucket), EncodingType: types.EncodingTypeUrl}
 	if opts.Prefix != "" {
 		in.Prefix = aws.String(opts.Prefix)
 	}
@@ -32,7 +33,7 @@ func (b *Backend) ListUploads(ctx context.Context, bucket string, opts storage.U
 		}
 		for _, u := range res.Uploads {
 			all = append(all, storage.Upload{
-				Bucket: bucket, Key: aws.ToString(u.Key), UploadID: aws.ToString(u.UploadId), Initiated: timeOf(u.Initiated),
+				Bucket: bucket, Key: decodeKey(res.EncodingType, aws.ToString(u.Key)), UploadID: aws.ToString(u.UploadId), Initiated: timeOf(u.Initiated),
 			})
 		}
 		if !aws.ToBool(res.IsTruncated) {
