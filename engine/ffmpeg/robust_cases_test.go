@@ -111,6 +111,20 @@ func rbCases() []rbCase {
 		{name: "single jpeg", key: "still.jpg", w: 40, h: 30, dur: 0.04, cells: 1, avgCells: 1,
 			clip: rbMake("rb-still.jpg", rbVideo("40x30", "1", "1"), []string{"-frames:v", "1"})},
 
+		// Formats that change midway.
+		{name: "vp8 webm changing resolution", key: "switch.webm", w: 64, h: 48, dur: 2, cells: 4,
+			clip: rbJoined("rb-switch.webm",
+				rbArgs(rbVideo("64x48", "25", "1"), rbTone("48000", "1"), []string{"-c:v", "libvpx", "-c:a", "libvorbis"}),
+				rbArgs(rbVideo("96x54", "25", "1"), rbTone("48000", "1"), []string{"-c:v", "libvpx", "-c:a", "libvorbis"}))},
+		{name: "ts changing audio rate", key: "switch.ts", w: 64, h: 36, dur: 2, cells: 4,
+			clip: rbCatTS("rb-switch.ts",
+				rbArgs(rbVideo("64x36", "25", "1"), rbTone("44100", "1"), rbX264, rbAAC),
+				rbArgs(rbVideo("64x36", "25", "1"), rbTone("48000", "1"), []string{"-ac", "2"}, rbX264, rbAAC,
+					[]string{"-output_ts_offset", "1"}))},
+		{name: "two video tracks", key: "twovideo.mp4", w: 64, h: 36, cells: 2,
+			clip: rbMake("rb-twovideo.mp4", rbVideo("64x36", "25", "1"), rbVideo("32x18", "25", "1"), rbTone("48000", "1"),
+				[]string{"-map", "0:v", "-map", "1:v", "-map", "2:a"}, rbX264, rbAAC)},
+
 		// Odd sizes and very short clips.
 		{name: "17x9", key: "17x9.mp4", w: 17, h: 9, cells: 2,
 			clip: rbMake("rb-17x9.mp4", rbOdd("17x9", "1"), rbTone("48000", "1"), rbX264, rbAAC)},

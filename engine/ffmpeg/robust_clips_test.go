@@ -5,6 +5,7 @@ import (
 	"hash/crc32"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -176,4 +177,34 @@ func rbCut(t testing.TB, name, whole string) string {
 	b, err := os.ReadFile(p)
 	require.NoError(t, err)
 	return rbWrite(t, name, b[:len(b)*4/10])
+}
+
+// rbJoined stream-copies clips made from each argument list into one file
+// with the concat demuxer, so the format changes midway (a WebRTC
+// recording's resolution switch, a broadcast's audio rate switch).
+func rbJoined(name string, parts ...[]string) func(testing.TB) string {
+	return func(t testing.TB) string {
+		list := ""
+		for i, p := range parts {
+			list += "file '" + inClip(t, strconv.Itoa(i)+"-"+name, p...) + "'\n"
+		}
+		path := filepath.Join(os.TempDir(), "ossemu-test-clips", name+".txt")
+		require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
+		require.NoError(t, os.WriteFile(path, []byte(list), 0o644))
+		return inClip(t, name, "-f", "concat", "-safe", "0", "-i", path, "-c", "copy")
+	}
+}
+
+// rbCatTS makes MPEG-TS parts and joins their bytes, as broadcast and HLS
+// splicing do; each part's clock continues the previous one's (offset).
+func rbCatTS(name string, parts ...[]string) func(testing.TB) string {
+	return func(t testing.TB) string {
+		var b []byte
+		for i, p := range parts {
+			part, err := os.ReadFile(inClip(t, strconv.Itoa(i)+"-"+name, p...))
+			require.NoError(t, err)
+			b = append(b, part...)
+		}
+		return rbWrite(t, name, b)
+	}
 }
