@@ -40,7 +40,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	// ---- Subsystems: start here, in dependency order; stop in reverse
 	// (deferred). Add new subsystems (task queue, workers, notifier) below
 	// the storage and fill their slot in server.Deps.
-	store, closeStore, err := openStorage(ctx, cfg)
+	store, closeStore, err := openStorage(ctx, cfg, logger)
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"log/slog"
 
 	"github.com/ossemu/ossemu/storage"
 	"github.com/ossemu/ossemu/storage/local"
@@ -44,9 +45,11 @@ func (s StorageSelect) Validate() error {
 }
 
 // openStorage opens the selected backend; the returned func releases it.
-func openStorage(ctx context.Context, cfg Config) (storage.Backend, func() error, error) {
+func openStorage(ctx context.Context, cfg Config, logger *slog.Logger) (storage.Backend, func() error, error) {
 	if cfg.Select.Kind == StorageS3 {
-		b, err := s3.New(cfg.Select.S3)
+		s3cfg := cfg.Select.S3
+		s3cfg.Logger = logger
+		b, err := s3.New(s3cfg)
 		if err != nil {
 			return nil, nil, err
 		}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"hash/crc64"
 	"io"
-	"log/slog"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
@@ -37,7 +36,7 @@ func (b *Backend) backfill(ctx context.Context, info storage.ObjectInfo, s3ETag 
 	}
 	info.CRC64 = h.Sum64()
 	if err := b.setMeta(ctx, info, s3ETag); err != nil {
-		slog.WarnContext(ctx, "s3: could not record the CRC-64 of an object", "bucket", info.Bucket, "key", info.Key, "err", err)
+		b.cfg.Logger.WarnContext(ctx, "s3: could not record the CRC-64 of an object", "bucket", info.Bucket, "key", info.Key, "err", err)
 	}
 	return info, nil
 }

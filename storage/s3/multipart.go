@@ -119,8 +119,12 @@ func (b *Backend) CompleteUpload(ctx context.Context, bucket, key, uploadID stri
 	if err != nil {
 		return storage.ObjectInfo{}, err
 	}
+	// The object is in place from here on: later failures are logged, not
+	// returned, because a retried CompleteMultipartUpload would only find
+	// the upload gone. Leftover staged parts waste space, nothing else; a
+	// missing CRC-64 is recomputed on first access (backfill).
 	if err := b.dropStaged(ctx, bucket, uploadID); err != nil {
-		return storage.ObjectInfo{}, err
+		b.cfg.Logger.WarnContext(ctx, "s3: deleting staged parts", "upload", uploadID, "err", err)
 	}
 	st, _, _, err := b.head(ctx, bucket, key)
 	if err != nil {
@@ -130,7 +134,7 @@ func (b *Backend) CompleteUpload(ctx context.Context, bucket, key, uploadID stri
 	info.Size, info.CRC64, info.PartCount = size, crc, len(chosen)
 	info.ETag = fmt.Sprintf("%s-%d", strings.ToUpper(hex.EncodeToString(md5s.Sum(nil))), len(chosen))
 	if err := b.setMeta(ctx, info, s3ETag); err != nil {
-		return storage.ObjectInfo{}, err
+		b.cfg.Logger.WarnContext(ctx, "s3: recording CRC-64 and ETag", "bucket", bucket, "key", key, "err", err)
 	}
 	return info, nil
 }

@@ -122,8 +122,10 @@ func (b *Backend) putMultipart(ctx context.Context, bucket, key string, h *hashR
 		Bucket: bucket, Key: key, Size: h.n, ETag: etag, CRC64: h.crc.Sum64(), LastModified: time.Now().UTC(),
 		ContentType: opts.ContentType, UserMeta: opts.UserMeta, Headers: opts.Headers,
 	}
+	// The object is in place: a failed metadata copy is logged, and the
+	// CRC-64 is recomputed on first access (backfill).
 	if err := b.setMeta(ctx, info, aws.ToString(res.ETag)); err != nil {
-		return storage.ObjectInfo{}, err
+		b.cfg.Logger.WarnContext(ctx, "s3: recording CRC-64 and ETag", "bucket", bucket, "key", key, "err", err)
 	}
 	return info, nil
 }

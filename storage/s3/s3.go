@@ -9,6 +9,7 @@ package s3
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"os"
@@ -61,6 +62,9 @@ type Config struct {
 	BackfillMax int64
 	// HTTPClient overrides the SDK's default client (tests, proxies).
 	HTTPClient *http.Client
+	// Logger receives warnings about failures that do not fail a request;
+	// nil means slog.Default().
+	Logger *slog.Logger
 }
 
 // WithDefaults fills the zero tuning fields.
@@ -79,6 +83,9 @@ func (c Config) WithDefaults() Config {
 	}
 	if c.BackfillMax == 0 {
 		c.BackfillMax = DefaultBackfillMax
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
 	}
 	if c.TempDir == "" {
 		c.TempDir = os.TempDir()
