@@ -26,7 +26,8 @@ const Install = "scripts/install-s3-server.sh"
 // module root, then $PATH.
 func Binary() (string, bool) {
 	if p := os.Getenv("OSSEMU_S3_SERVER_BIN"); p != "" {
-		return p, true
+		_, err := os.Stat(p)
+		return p, err == nil
 	}
 	if dir, err := os.Getwd(); err == nil {
 		for ; ; dir = filepath.Dir(dir) {
