@@ -65,3 +65,22 @@ func TestRobustTrimEdges(t *testing.T) {
 		})
 	}
 }
+
+// A file declaring a 16000×16000 picture with 4 KB of data fails cleanly
+// even when the request asks for small cells or a small output, which
+// gets past the size checks to decoding.
+func TestRobustHugeDeclaredSmallOutput(t *testing.T) {
+	t.Parallel()
+	store := ctPathStore{ctNewStore(t, map[string]string{"huge.y4m": rbHugeY4M(t)})}
+	t.Run("sprite", func(t *testing.T) {
+		t.Parallel()
+		res, err := rbRunTask(t, NewSprite(DefaultConfig()), rbJob(t, store, "huge.y4m", "video/sprite,f_jpg,sw_64,sh_64"+ctSaveAs("s-{index}.jpg")))
+		rbRequireFailure(t, res, err, osserr.InvalidMedia, ctBucket+"/huge.y4m")
+	})
+	t.Run("concat", func(t *testing.T) {
+		t.Parallel()
+		res, err := rbRunTask(t, NewConcat(Config{VideoPreset: "ultrafast"}),
+			rbJob(t, store, "huge.y4m", "video/concat,f_mp4,vcodec_h264,acodec_aac,s_64x64"+ctSaveAs("o.mp4")))
+		rbRequireFailure(t, res, err, osserr.InvalidMedia, "clip 1", "huge.y4m")
+	})
+}
