@@ -1,0 +1,48 @@
+package ffmpeg
+
+import (
+	"math"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// /segment over clips whose clocks are awkward (a wrapping TS, late audio,
+// VFR at timescale 600, a raw stream): ceil(length / t) pieces that each
+// decode and together last as long as the clip.
+func TestRobustSegments(t *testing.T) {
+	t.Parallel()
+	for _, key := range []string{"wrap.ts", "latea.mp4", "vfr600.mov", "raw.h264"} {
+		tc := rbCaseByKey(t, key)
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			clip := tc.clip(t)
+			store := ctPathStore{ctNewStore(t, map[string]string{tc.key: clip})}
+			want := tc.dur
+			if want == 0 {
+				want = rbDuration(t, clip)
+			}
+			for _, f := range []string{"ts", "mp4"} {
+				t.Run(f, func(t *testing.T) {
+					t.Parallel()
+					job := rbJob(t, store, tc.key, "video/concat,f_"+f+",vcodec_h264,acodec_aac/segment,f_"+f+",t_500"+ctSaveAs("seg/{index}."+f))
+					res, err := rbRunTask(t, NewConcat(Config{VideoPreset: "ultrafast"}), job)
+					require.NoError(t, err)
+					pieces := res.Outputs
+					if f == "ts" {
+						require.Equal(t, "application/vnd.apple.mpegurl", pieces[len(pieces)-1].ContentType)
+						pieces = pieces[:len(pieces)-1]
+					}
+					require.Len(t, pieces, int(math.Ceil(want/0.5-0.01)), "pieces")
+					total := 0.0
+					for _, o := range pieces {
+						p := ctProbeFile(t, o.Path)
+						total += rbStreamDuration(p, p.Streams[p.stream("video")].Index)
+						require.Positive(t, ctDecode(t, o.Path).Video, o.Key)
+					}
+					require.InDelta(t, want, total, 0.1, "pieces together")
+				})
+			}
+		})
+	}
+}
