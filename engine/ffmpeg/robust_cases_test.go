@@ -111,6 +111,12 @@ func rbCases() []rbCase {
 		{name: "single jpeg", key: "still.jpg", w: 40, h: 30, dur: 0.04, cells: 1, avgCells: 1,
 			clip: rbMake("rb-still.jpg", rbVideo("40x30", "1", "1"), []string{"-frames:v", "1"})},
 
+		{name: "anamorphic 4:3 pixels", key: "anamorphic.mp4", w: 85, h: 48, cells: 2,
+			clip: rbMake("rb-anamorphic.mp4", rbVideo("64x48", "25", "1"), rbTone("48000", "1"), []string{"-vf", "setsar=4/3"}, rbX264, rbAAC)},
+		{name: "anamorphic dv pal", key: "dv.avi", w: 768, h: 576, cells: 2,
+			clip: rbMake("rb-dv.avi", rbVideo("720x576", "25", "1"), rbTone("48000", "1"),
+				[]string{"-vf", "setsar=16/15", "-c:v", "dvvideo", "-pix_fmt", "yuv420p", "-c:a", "pcm_s16le"})},
+
 		// Formats that change midway.
 		{name: "vp8 webm changing resolution", key: "switch.webm", w: 64, h: 48, dur: 2, cells: 4,
 			clip: rbJoined("rb-switch.webm",
