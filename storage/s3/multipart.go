@@ -75,9 +75,10 @@ func (b *Backend) UploadPart(ctx context.Context, bucket, key, uploadID string, 
 	return p, nil
 }
 
-// CompleteUpload checks the client's part list against S3's (so a bad list
-// changes nothing), completes the S3 upload, and records the OSS ETag
-// (upper-case MD5 of the parts' MD5s, "-", the count) and CRC-64.
+// CompleteUpload checks the client's part list against the staged parts (so
+// a bad list changes nothing), assembles them into the S3 upload, and
+// records the OSS ETag (upper-case MD5 of the parts' MD5s, "-", the count)
+// and the CRC-64 combined from the parts'.
 func (b *Backend) CompleteUpload(ctx context.Context, bucket, key, uploadID string, want []storage.CompletePart) (storage.ObjectInfo, error) {
 	have, err := b.allParts(ctx, bucket, key, uploadID)
 	if err != nil {
