@@ -1,12 +1,9 @@
 package auth
 
 import (
-	"crypto/hmac"
-	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/ossemu/ossemu/osserr"
@@ -19,20 +16,9 @@ import (
 
 // verifyOSS2Header checks "OSS2 AccessKeyId:<ak>[,AdditionalHeaders:<a;b>],Signature:<b64>".
 func (v *Verifier) verifyOSS2Header(r *http.Request, res Resource, q query, fields string) error {
-	var id, additional, sig string
-	for _, f := range strings.Split(fields, ",") {
-		k, val, _ := strings.Cut(strings.TrimSpace(f), ":")
-		switch strings.TrimSpace(k) {
-		case "AccessKeyId":
-			id = strings.TrimSpace(val)
-		case "AdditionalHeaders":
-			additional = strings.TrimSpace(val)
-		case "Signature":
-			sig = strings.TrimSpace(val)
-		case "":
-		default:
-			return errBadAuthorization("unknown OSS2 field %q", k)
-		}
+	id, additional, sig, err := authFields(fields, ":", "AccessKeyId", "OSS2 ")
+	if err != nil {
+		return err
 	}
 	if id == "" || sig == "" {
 		return errBadAuthorization("OSS2 needs AccessKeyId and Signature")
@@ -59,12 +45,8 @@ func (v *Verifier) verifyOSS2Query(r *http.Request, res Resource, q query) error
 	if err := v.checkKey(id); err != nil {
 		return err
 	}
-	secs, err := strconv.ParseInt(exp, 10, 64)
-	if err != nil {
-		return osserr.New(osserr.InvalidArgument, "x-oss-expires must be unix seconds, got %q.", exp)
-	}
-	if now := v.now(); now.Unix() > secs {
-		return errExpired(unixTime(secs), now)
+	if err := v.checkUnixExpiry("x-oss-expires", exp); err != nil {
+		return err
 	}
 	additional, _ := q.get("x-oss-additional-headers")
 	sig = strings.ReplaceAll(sig, " ", "+")
@@ -90,9 +72,7 @@ func (v *Verifier) matchOSS2(r *http.Request, res Resource, q query, dates, addi
 			if first == "" {
 				first = s
 			}
-			h := hmac.New(sha256.New, []byte(v.cred.AccessKeySecret))
-			h.Write([]byte(s))
-			got := base64.StdEncoding.EncodeToString(h.Sum(nil))
+			got := base64.StdEncoding.EncodeToString(hmacSHA256([]byte(v.cred.AccessKeySecret), s))
 			if subtle.ConstantTimeCompare([]byte(got), []byte(provided)) == 1 {
 				return nil
 			}

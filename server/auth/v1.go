@@ -7,7 +7,6 @@ import (
 	"encoding/base64"
 	"net/http"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/ossemu/ossemu/osserr"
@@ -61,12 +60,8 @@ func (v *Verifier) verifyV1Query(r *http.Request, res Resource, q query) error {
 	if err := v.checkKey(id); err != nil {
 		return err
 	}
-	secs, err := strconv.ParseInt(exp, 10, 64)
-	if err != nil {
-		return osserr.New(osserr.InvalidArgument, "Expires must be unix seconds, got %q.", exp)
-	}
-	if now := v.now(); now.Unix() > secs {
-		return errExpired(unixTime(secs), now)
+	if err := v.checkUnixExpiry("Expires", exp); err != nil {
+		return err
 	}
 	// A client that forgot to escape the base64 signature sends '+', which
 	// query decoding turned into a space.

@@ -46,20 +46,9 @@ func parseCredential(c string) (scope, error) {
 // verifyV4Header checks "Authorization: OSS4-HMAC-SHA256 Credential=…,
 // [AdditionalHeaders=…,]Signature=…".
 func (v *Verifier) verifyV4Header(r *http.Request, res Resource, q query, fields string) error {
-	var cred, additional, sig string
-	for _, f := range strings.Split(fields, ",") {
-		k, val, _ := strings.Cut(strings.TrimSpace(f), "=")
-		switch strings.TrimSpace(k) {
-		case "Credential":
-			cred = strings.TrimSpace(val)
-		case "AdditionalHeaders":
-			additional = strings.TrimSpace(val)
-		case "Signature":
-			sig = strings.TrimSpace(val)
-		case "":
-		default:
-			return errBadAuthorization("unknown field %q", k)
-		}
+	cred, additional, sig, err := authFields(fields, "=", "Credential", "")
+	if err != nil {
+		return err
 	}
 	if cred == "" || sig == "" {
 		return errBadAuthorization("OSS4-HMAC-SHA256 needs Credential and Signature")
