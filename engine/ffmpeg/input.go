@@ -161,6 +161,32 @@ func (in *Input) BestStream(t astiav.MediaType) *astiav.Stream {
 	return in.Format.Streams()[i]
 }
 
+// MainStream is the stream of type t an engine should use: libav's best
+// one when this build can decode it, else the first such stream it can
+// (a phone's extra track in a codec FFmpeg 5.1 lacks); never cover art (an
+// MP3's attached picture is not video). nil when there is none.
+func (in *Input) MainStream(t astiav.MediaType) *astiav.Stream {
+	usable := func(s *astiav.Stream) bool {
+		par := s.CodecParameters()
+		return par.MediaType() == t && astiav.FindDecoder(par.CodecID()) != nil && !attachedPicture(s)
+	}
+	if s := in.BestStream(t); s != nil && usable(s) {
+		return s
+	}
+	for _, s := range in.Format.Streams() {
+		if usable(s) {
+			return s
+		}
+	}
+	return nil
+}
+
+// attachedPicture reports a cover-art stream (v0.16.0 does not expose the
+// disposition).
+func attachedPicture(s *astiav.Stream) bool {
+	return (*(**C.AVStream)(unsafe.Pointer(s))).disposition&C.AV_DISPOSITION_ATTACHED_PIC != 0
+}
+
 // Duration is the media duration: the container's, else the stream's, else 0
 // (unknown; the caller must then scan packets if it needs it).
 func (in *Input) Duration(s *astiav.Stream) time.Duration {

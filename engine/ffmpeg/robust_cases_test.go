@@ -89,6 +89,12 @@ func rbCases() []rbCase {
 				[]string{"-c:v", "prores_ks", "-c:a", "pcm_s24le", "-timecode", "01:00:00:00"})},
 		{name: "mp3 audio only 22.05k mono", key: "voice.mp3", w: 1280, h: 720, audioOnly: true, sprite: rbInvalid,
 			clip: rbMake("rb-voice.mp3", rbTone("22050", "1.5"), []string{"-ac", "1", "-c:a", "libmp3lame"})},
+		{name: "mp3 with cover art", key: "cover.mp3", w: 1280, h: 720, audioOnly: true, sprite: rbInvalid,
+			clip: func(t testing.TB) string {
+				cover := inClip(t, "rb-cover.png", rbArgs(rbVideo("40x30", "1", "1"), []string{"-frames:v", "1"})...)
+				return inClip(t, "rb-cover.mp3", rbArgs(rbTone("44100", "1.5"), []string{"-i", cover, "-map", "0:a", "-map", "1:v",
+					"-c:a", "libmp3lame", "-c:v", "png", "-disposition:v", "attached_pic"})...)
+			}},
 		{name: "opus webm audio only", key: "voice.webm", w: 1280, h: 720, audioOnly: true, sprite: rbInvalid,
 			clip: rbMake("rb-voice.webm", rbTone("48000", "1.2"), []string{"-c:a", "libopus"})},
 		{name: "3gp h263 (old phone, 12:11 in the bitstream, square in the container)", key: "old.3gp", w: 176, h: 144, cells: 2, frames: true,
@@ -127,6 +133,7 @@ func rbCases() []rbCase {
 				rbArgs(rbVideo("64x36", "25", "1"), rbTone("44100", "1"), rbX264, rbAAC),
 				rbArgs(rbVideo("64x36", "25", "1"), rbTone("48000", "1"), []string{"-ac", "2"}, rbX264, rbAAC,
 					[]string{"-output_ts_offset", "1"}))},
+		{name: "undecodable first video track", key: "twocodec.mkv", w: 48, h: 32, cells: 2, clip: rbUndecodableFirst},
 		{name: "two video tracks", key: "twovideo.mp4", w: 64, h: 36, cells: 2,
 			clip: rbMake("rb-twovideo.mp4", rbVideo("64x36", "25", "1"), rbVideo("32x18", "25", "1"), rbTone("48000", "1"),
 				[]string{"-map", "0:v", "-map", "1:v", "-map", "2:a"}, rbX264, rbAAC)},

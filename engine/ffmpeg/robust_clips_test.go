@@ -208,3 +208,18 @@ func rbCatTS(name string, parts ...[]string) func(testing.TB) string {
 		return rbWrite(t, name, b)
 	}
 }
+
+// rbUndecodableFirst is a Matroska file whose first video track is in a
+// codec no decoder knows (its codec id renamed) and whose second, 48×32,
+// is ordinary H.264.
+func rbUndecodableFirst(t testing.TB) string {
+	p := inClip(t, "rb-twocodec.mkv", rbArgs(rbVideo("64x36", "25", "1"), rbVideo("48x32", "25", "1"), rbTone("48000", "1"),
+		[]string{"-map", "0:v", "-map", "1:v", "-map", "2:a"}, rbX264, rbAAC)...)
+	b, err := os.ReadFile(p)
+	require.NoError(t, err)
+	b = append([]byte(nil), b...)
+	i := rbIndex(b, "V_MPEG4/ISO/AVC")
+	require.Positive(t, i)
+	copy(b[i:], "V_XXXXX/ISO/AVC")
+	return rbWrite(t, "twocodec.mkv", b)
+}

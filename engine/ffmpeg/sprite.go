@@ -42,7 +42,7 @@ func (s *Sprite) run(ctx context.Context, job *queue.Job, seek bool) (*queue.Res
 		return nil, nil, err
 	}
 	defer in.Close()
-	v := in.BestStream(astiav.MediaTypeVideo)
+	v := in.MainStream(astiav.MediaTypeVideo)
 	if v == nil {
 		return nil, nil, osserr.New(osserr.InvalidMedia, "object %s has no video stream", in.Name)
 	}
@@ -70,7 +70,7 @@ func (s *Sprite) run(ctx context.Context, job *queue.Job, seek bool) (*queue.Res
 		dur = 0 // estimated from the bitrate (raw streams): may be far off
 	}
 	if dur <= 0 && p.Mode == parser.ModeAvg {
-		if dur, err = scanDuration(ctx, c); err != nil {
+		if dur, err = scanDuration(ctx, c, v.Index()); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -178,11 +178,10 @@ func frameDuration(v *astiav.Stream) time.Duration {
 
 // scanDuration finds the video's length when the container does not say,
 // by reading (not decoding) every packet, then rewinds.
-func scanDuration(ctx context.Context, c *capture) (time.Duration, error) {
+func scanDuration(ctx context.Context, c *capture, idx int) (time.Duration, error) {
 	pkt := astiav.AllocPacket()
 	defer pkt.Free()
 	var end, next time.Duration
-	idx := c.in.BestStream(astiav.MediaTypeVideo).Index()
 	for {
 		if err := ctx.Err(); err != nil {
 			return 0, err
