@@ -1,7 +1,10 @@
 package ffmpeg
 
 import (
+	"os"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 
 	"github.com/ossemu/ossemu/osserr"
 )
@@ -80,6 +83,18 @@ func rbCases() []rbCase {
 		{name: "96k 7.1 flac", key: "71.mkv", w: 64, h: 36, cells: 2,
 			clip: rbMake("rb-71.mkv", rbVideo("64x36", "25", "1"), rbTone("96000", "1"),
 				[]string{"-af", "pan=7.1|c0=c0|c1=c0|c2=c0|c3=c0|c4=c0|c5=c0|c6=c0|c7=c0"}, rbX264, []string{"-c:a", "flac"})},
+
+		{name: "fragmented mp4", key: "frag.mp4", w: 64, h: 36, cells: 4,
+			clip: rbMake("rb-frag.mp4", rbVideo("64x36", "25", "2"), rbTone("48000", "2"), rbX264, []string{"-g", "25"}, rbAAC,
+				[]string{"-movflags", "+frag_keyframe+empty_moov+default_base_moof"})},
+		{name: "fragmented mp4 cut short (a crashed recorder)", key: "fragcut.mp4", w: 64, h: 36, cells: 4,
+			clip: func(t testing.TB) string {
+				p := inClip(t, "rb-frag4.mp4", rbArgs(rbVideo("64x36", "25", "4"), rbTone("48000", "4"), rbX264, []string{"-g", "25"}, rbAAC,
+					[]string{"-movflags", "+frag_keyframe+empty_moov+default_base_moof"})...)
+				b, err := os.ReadFile(p)
+				require.NoError(t, err)
+				return rbWrite(t, "fragcut.mp4", b[:len(b)*45/100])
+			}},
 
 		// Other containers and codecs.
 		{name: "mjpeg avi pcm", frames: true, key: "mjpeg.avi", w: 64, h: 48, cells: 2,
