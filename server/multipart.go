@@ -26,13 +26,23 @@ func uploadIDParam(q url.Values) (string, error) {
 	return id, nil
 }
 
-// partTarget reads the backend, uploadId and partNumber of a part request.
-func (s *Server) partTarget(q url.Values) (storage.Multipart, string, int, error) {
+// uploadTarget reads the backend and uploadId of a request on an existing
+// upload.
+func (s *Server) uploadTarget(q url.Values) (storage.Multipart, string, error) {
 	mp, err := s.multipart()
 	if err != nil {
-		return nil, "", 0, err
+		return nil, "", err
 	}
 	id, err := uploadIDParam(q)
+	if err != nil {
+		return nil, "", err
+	}
+	return mp, id, nil
+}
+
+// partTarget reads the backend, uploadId and partNumber of a part request.
+func (s *Server) partTarget(q url.Values) (storage.Multipart, string, int, error) {
+	mp, id, err := s.uploadTarget(q)
 	if err != nil {
 		return nil, "", 0, err
 	}
@@ -119,15 +129,11 @@ type completeResult struct {
 // completeUpload assembles the listed parts, or with "x-oss-complete-all:
 // yes" (v2's option) every uploaded part in order.
 func (s *Server) completeUpload(w http.ResponseWriter, r *http.Request, bucket, key string, q url.Values) error {
-	mp, err := s.multipart()
-	if err != nil {
-		return err
-	}
 	enc, err := encodingType(q)
 	if err != nil {
 		return err
 	}
-	id, err := uploadIDParam(q)
+	mp, id, err := s.uploadTarget(q)
 	if err != nil {
 		return err
 	}
@@ -164,11 +170,7 @@ func (s *Server) completeUpload(w http.ResponseWriter, r *http.Request, bucket, 
 }
 
 func (s *Server) abortUpload(w http.ResponseWriter, r *http.Request, bucket, key string, q url.Values) error {
-	mp, err := s.multipart()
-	if err != nil {
-		return err
-	}
-	id, err := uploadIDParam(q)
+	mp, id, err := s.uploadTarget(q)
 	if err != nil {
 		return err
 	}

@@ -9,34 +9,32 @@ import (
 )
 
 type listPartsResult struct {
-	XMLName              xml.Name `xml:"ListPartsResult"`
-	EncodingType         string   `xml:"EncodingType,omitempty"`
-	Bucket               string   `xml:"Bucket"`
-	Key                  string   `xml:"Key"`
-	UploadID             string   `xml:"UploadId"`
-	PartNumberMarker     int      `xml:"PartNumberMarker"`
-	NextPartNumberMarker int      `xml:"NextPartNumberMarker"`
-	MaxParts             int      `xml:"MaxParts"`
-	IsTruncated          bool     `xml:"IsTruncated"`
-	Parts                []struct {
-		PartNumber   int    `xml:"PartNumber"`
-		LastModified string `xml:"LastModified"`
-		ETag         string `xml:"ETag"`
-		HashCrc64    uint64 `xml:"HashCrc64ecma"`
-		Size         int64  `xml:"Size"`
-	} `xml:"Part"`
+	XMLName              xml.Name  `xml:"ListPartsResult"`
+	EncodingType         string    `xml:"EncodingType,omitempty"`
+	Bucket               string    `xml:"Bucket"`
+	Key                  string    `xml:"Key"`
+	UploadID             string    `xml:"UploadId"`
+	PartNumberMarker     int       `xml:"PartNumberMarker"`
+	NextPartNumberMarker int       `xml:"NextPartNumberMarker"`
+	MaxParts             int       `xml:"MaxParts"`
+	IsTruncated          bool      `xml:"IsTruncated"`
+	Parts                []partXML `xml:"Part"`
+}
+
+type partXML struct {
+	PartNumber   int    `xml:"PartNumber"`
+	LastModified string `xml:"LastModified"`
+	ETag         string `xml:"ETag"`
+	HashCrc64    uint64 `xml:"HashCrc64ecma"`
+	Size         int64  `xml:"Size"`
 }
 
 func (s *Server) listParts(w http.ResponseWriter, r *http.Request, bucket, key string, q url.Values) error {
-	mp, err := s.multipart()
-	if err != nil {
-		return err
-	}
 	enc, err := encodingType(q)
 	if err != nil {
 		return err
 	}
-	id, err := uploadIDParam(q)
+	mp, id, err := s.uploadTarget(q)
 	if err != nil {
 		return err
 	}
@@ -55,13 +53,7 @@ func (s *Server) listParts(w http.ResponseWriter, r *http.Request, bucket, key s
 	res := listPartsResult{EncodingType: enc, Bucket: bucket, Key: encodeIf(enc, key), UploadID: id,
 		PartNumberMarker: marker, NextPartNumberMarker: page.NextPartNumberMarker, MaxParts: maxParts, IsTruncated: page.IsTruncated}
 	for _, p := range page.Parts {
-		res.Parts = append(res.Parts, struct {
-			PartNumber   int    `xml:"PartNumber"`
-			LastModified string `xml:"LastModified"`
-			ETag         string `xml:"ETag"`
-			HashCrc64    uint64 `xml:"HashCrc64ecma"`
-			Size         int64  `xml:"Size"`
-		}{p.PartNumber, isoTime(p.LastModified), quoteETag(p.ETag), p.CRC64, p.Size})
+		res.Parts = append(res.Parts, partXML{p.PartNumber, isoTime(p.LastModified), quoteETag(p.ETag), p.CRC64, p.Size})
 	}
 	return writeXML(w, http.StatusOK, res)
 }
