@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -80,15 +79,7 @@ func (s *Server) asyncProcess(w http.ResponseWriter, r *http.Request, bucket, ke
 	if err != nil {
 		return err
 	}
-	out, err := json.Marshal(asyncResult{EventID: t.EventID, RequestID: t.RequestID, TaskID: t.ID})
-	if err != nil {
-		return err
-	}
-	// Exactly "application/json": v2 rejects a charset parameter.
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(http.StatusOK)
-	_, err = w.Write(out)
-	return err
+	return writeJSON(w, asyncResult{EventID: t.EventID, RequestID: t.RequestID, TaskID: t.ID})
 }
 
 // readProcessBody extracts the process string from "x-oss-async-process=…"

@@ -206,6 +206,8 @@ func immTime(t time.Time) string {
 	return t.UTC().Format("2006-01-02T15:04:05.000Z")
 }
 
+// writeJSON writes v with status 200 as exactly "application/json": the v2
+// SDK rejects a charset parameter.
 func writeJSON(w http.ResponseWriter, v any) error {
 	out, err := json.Marshal(v)
 	if err != nil {
