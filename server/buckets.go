@@ -132,15 +132,21 @@ func (s *Server) getBucketInfo(w http.ResponseWriter, r *http.Request, bucket st
 	}})
 }
 
-// getACL reports the only ACL ossemu has: private, owned by the one account.
-func (s *Server) getACL(w http.ResponseWriter, r *http.Request, bucket, key string) error {
+// statACLTarget checks that the bucket (key "") or object an ACL request
+// addresses exists.
+func (s *Server) statACLTarget(r *http.Request, bucket, key string) error {
 	var err error
 	if key == "" {
 		_, err = s.deps.Storage.StatBucket(r.Context(), bucket)
 	} else {
 		_, err = s.deps.Storage.StatObject(r.Context(), bucket, key)
 	}
-	if err != nil {
+	return err
+}
+
+// getACL reports the only ACL ossemu has: private, owned by the one account.
+func (s *Server) getACL(w http.ResponseWriter, r *http.Request, bucket, key string) error {
+	if err := s.statACLTarget(r, bucket, key); err != nil {
 		return err
 	}
 	grant := "private"
@@ -158,13 +164,7 @@ func (s *Server) getACL(w http.ResponseWriter, r *http.Request, bucket, key stri
 // no public access, so every bucket and object stays private. Accepting it
 // keeps setup code that sets ACLs working.
 func (s *Server) putACL(w http.ResponseWriter, r *http.Request, bucket, key string) error {
-	var err error
-	if key == "" {
-		_, err = s.deps.Storage.StatBucket(r.Context(), bucket)
-	} else {
-		_, err = s.deps.Storage.StatObject(r.Context(), bucket, key)
-	}
-	if err != nil {
+	if err := s.statACLTarget(r, bucket, key); err != nil {
 		return err
 	}
 	io.Copy(io.Discard, io.LimitReader(r.Body, 64<<10))
