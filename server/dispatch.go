@@ -74,24 +74,24 @@ func methodNotAllowed(r *http.Request) error {
 }
 
 func (s *Server) bucketOp(w http.ResponseWriter, r *http.Request, bucket string, q url.Values) error {
-	has := func(k string) bool { _, ok := q[k]; return ok }
+	sub := unsupportedSub(q)
 	switch r.Method {
 	case http.MethodGet, http.MethodHead:
 		switch {
-		case has("acl"):
+		case q.Has("acl"):
 			setOp(w, "GetBucketAcl")
 			return s.getACL(w, r, bucket, "")
-		case has("location"):
+		case q.Has("location"):
 			setOp(w, "GetBucketLocation")
 			return s.getBucketLocation(w, r, bucket)
-		case has("bucketInfo"):
+		case q.Has("bucketInfo"):
 			setOp(w, "GetBucketInfo")
 			return s.getBucketInfo(w, r, bucket)
-		case has("uploads"):
+		case q.Has("uploads"):
 			setOp(w, "ListMultipartUploads")
 			return s.listUploads(w, r, bucket, q)
-		case unsupportedSub(q) != "":
-			return notImplemented(unsupportedSub(q))
+		case sub != "":
+			return notImplemented(sub)
 		case q.Get("list-type") == "2":
 			setOp(w, "ListObjectsV2")
 			return s.listObjects(w, r, bucket, q, true)
@@ -100,23 +100,23 @@ func (s *Server) bucketOp(w http.ResponseWriter, r *http.Request, bucket string,
 			return s.listObjects(w, r, bucket, q, false)
 		}
 	case http.MethodPut:
-		if has("acl") {
+		if q.Has("acl") {
 			setOp(w, "PutBucketAcl")
 			return s.putACL(w, r, bucket, "")
 		}
-		if sub := unsupportedSub(q); sub != "" {
+		if sub != "" {
 			return notImplemented(sub)
 		}
 		setOp(w, "PutBucket")
 		return s.putBucket(w, r, bucket)
 	case http.MethodDelete:
-		if sub := unsupportedSub(q); sub != "" {
+		if sub != "" {
 			return notImplemented(sub)
 		}
 		setOp(w, "DeleteBucket")
 		return s.deleteBucket(w, r, bucket)
 	case http.MethodPost:
-		if has("delete") {
+		if q.Has("delete") {
 			setOp(w, "DeleteMultipleObjects")
 			return s.deleteMultiple(w, r, bucket, q)
 		}
@@ -126,31 +126,31 @@ func (s *Server) bucketOp(w http.ResponseWriter, r *http.Request, bucket string,
 }
 
 func (s *Server) objectOp(w http.ResponseWriter, r *http.Request, bucket, key string, q url.Values) error {
-	has := func(k string) bool { _, ok := q[k]; return ok }
+	sub := unsupportedSub(q)
 	copySource := r.Header.Get("x-oss-copy-source")
 	switch r.Method {
 	case http.MethodGet:
 		switch {
-		case has("x-oss-process"):
+		case q.Has("x-oss-process"):
 			setOp(w, "ProcessObject")
 			return s.syncProcess(w, r, bucket, key)
-		case has("uploadId"):
+		case q.Has("uploadId"):
 			setOp(w, "ListParts")
 			return s.listParts(w, r, bucket, key, q)
-		case has("acl"):
+		case q.Has("acl"):
 			setOp(w, "GetObjectAcl")
 			return s.getACL(w, r, bucket, key)
-		case has("objectMeta"):
+		case q.Has("objectMeta"):
 			// Older oss2 and the Java SDK send GetObjectMeta as a GET.
 			setOp(w, "GetObjectMeta")
 			return s.objectMeta(w, r, bucket, key)
-		case unsupportedSub(q) != "":
-			return notImplemented(unsupportedSub(q))
+		case sub != "":
+			return notImplemented(sub)
 		}
 		setOp(w, "GetObject")
 		return s.getObject(w, r, bucket, key, q)
 	case http.MethodHead:
-		if has("objectMeta") {
+		if q.Has("objectMeta") {
 			setOp(w, "GetObjectMeta")
 			return s.objectMeta(w, r, bucket, key)
 		}
@@ -158,12 +158,12 @@ func (s *Server) objectOp(w http.ResponseWriter, r *http.Request, bucket, key st
 		return s.getObject(w, r, bucket, key, q)
 	case http.MethodPut:
 		switch {
-		case has("acl"):
+		case q.Has("acl"):
 			setOp(w, "PutObjectAcl")
 			return s.putACL(w, r, bucket, key)
-		case unsupportedSub(q) != "":
-			return notImplemented(unsupportedSub(q))
-		case has("partNumber") || has("uploadId"):
+		case sub != "":
+			return notImplemented(sub)
+		case q.Has("partNumber") || q.Has("uploadId"):
 			if copySource != "" {
 				setOp(w, "UploadPartCopy")
 				return s.uploadPartCopy(w, r, bucket, key, q, copySource)
@@ -178,32 +178,32 @@ func (s *Server) objectOp(w http.ResponseWriter, r *http.Request, bucket, key st
 		return s.putObject(w, r, bucket, key)
 	case http.MethodPost:
 		switch {
-		case has("x-oss-async-process"):
+		case q.Has("x-oss-async-process"):
 			setOp(w, "AsyncProcessObject")
 			return s.asyncProcess(w, r, bucket, key)
-		case has("x-oss-process"):
+		case q.Has("x-oss-process"):
 			setOp(w, "ProcessObject")
 			return s.syncProcess(w, r, bucket, key)
-		case has("uploads"):
+		case q.Has("uploads"):
 			setOp(w, "InitiateMultipartUpload")
 			return s.initiateUpload(w, r, bucket, key, q)
-		case has("uploadId"):
+		case q.Has("uploadId"):
 			setOp(w, "CompleteMultipartUpload")
 			return s.completeUpload(w, r, bucket, key, q)
-		case has("append"):
+		case q.Has("append"):
 			setOp(w, "AppendObject")
 			return s.appendObject(w, r, bucket, key, q)
-		case unsupportedSub(q) != "":
-			return notImplemented(unsupportedSub(q))
+		case sub != "":
+			return notImplemented(sub)
 		}
 		return osserr.New(osserr.InvalidRequest, "unsupported POST on an object")
 	case http.MethodDelete:
 		switch {
-		case has("uploadId"):
+		case q.Has("uploadId"):
 			setOp(w, "AbortMultipartUpload")
 			return s.abortUpload(w, r, bucket, key, q)
-		case unsupportedSub(q) != "":
-			return notImplemented(unsupportedSub(q))
+		case sub != "":
+			return notImplemented(sub)
 		}
 		setOp(w, "DeleteObject")
 		return s.deleteObject(w, r, bucket, key)
