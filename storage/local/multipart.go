@@ -11,7 +11,6 @@ import (
 	"hash/crc64"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -191,39 +190,29 @@ func (b *Backend) CompleteUpload(ctx context.Context, bucket, key, uploadID stri
 // concat streams parts into a new blob; the returned md5 field holds the
 // multipart ETag digest, not the MD5 of the content.
 func (b *Backend) concat(ctx context.Context, bucket string, parts []partRow) (blob, error) {
-	tmp, err := os.CreateTemp(filepath.Join(b.cfg.Dir, "tmp"), "c-*")
-	if err != nil {
-		return blob{}, fmt.Errorf("create temp file: %w", err)
-	}
-	ok := false
-	defer func() {
-		if !ok {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
 	etagSum := md5.New()
 	c := crc64.New(crcTable)
 	var total int64
-	for _, p := range parts {
-		raw, _ := hex.DecodeString(p.ETag)
-		etagSum.Write(raw)
-		f, err := os.Open(b.abs(p.rel))
-		if err != nil {
-			return blob{}, fmt.Errorf("open part %d: %w", p.PartNumber, err)
+	rel, err := b.storeBlob(bucket, "c-*", func(tmp io.Writer) error {
+		for _, p := range parts {
+			raw, _ := hex.DecodeString(p.ETag)
+			etagSum.Write(raw)
+			f, err := os.Open(b.abs(p.rel))
+			if err != nil {
+				return fmt.Errorf("open part %d: %w", p.PartNumber, err)
+			}
+			n, err := io.Copy(io.MultiWriter(tmp, c), ctxReader{ctx, f})
+			f.Close()
+			if err != nil {
+				return fmt.Errorf("copy part %d: %w", p.PartNumber, err)
+			}
+			total += n
 		}
-		n, err := io.Copy(io.MultiWriter(tmp, c), ctxReader{ctx, f})
-		f.Close()
-		if err != nil {
-			return blob{}, fmt.Errorf("copy part %d: %w", p.PartNumber, err)
-		}
-		total += n
-	}
-	rel := blobRel(bucket, newID())
-	if err := b.finish(tmp, rel); err != nil {
+		return nil
+	})
+	if err != nil {
 		return blob{}, err
 	}
-	ok = true
 	return blob{rel: rel, size: total, md5: etagSum.Sum(nil), crc64: c.Sum64()}, nil
 }
 

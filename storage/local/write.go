@@ -43,41 +43,49 @@ func (c ctxReader) Read(p []byte) (int, error) {
 	return c.r.Read(p)
 }
 
-// writeBlob streams body into a temp file while hashing it, checks the
-// expected size and MD5, fsyncs and renames it into blobs/. On any error
-// nothing is left behind.
+// writeBlob streams body into a new blob while hashing it and checks the
+// expected size and MD5. On any error nothing is left behind.
 func (b *Backend) writeBlob(ctx context.Context, bucket string, body io.Reader, opts storage.PutOptions) (blob, error) {
-	tmp, err := os.CreateTemp(filepath.Join(b.cfg.Dir, "tmp"), "w-*")
-	if err != nil {
-		return blob{}, fmt.Errorf("create temp file: %w", err)
-	}
-	ok := false
-	defer func() {
-		if !ok {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
 	m := md5.New()
 	c := crc64.New(crcTable)
-	n, err := io.Copy(io.MultiWriter(tmp, m, c), ctxReader{ctx, body})
+	var n int64
+	rel, err := b.storeBlob(bucket, "w-*", func(tmp io.Writer) error {
+		var err error
+		if n, err = io.Copy(io.MultiWriter(tmp, m, c), ctxReader{ctx, body}); err != nil {
+			return bodyError(err)
+		}
+		if opts.Size >= 0 && n != opts.Size {
+			return osserr.New(osserr.IncompleteBody, "the body has %d bytes but %d were announced", n, opts.Size)
+		}
+		if opts.ContentMD5 != nil && !bytes.Equal(opts.ContentMD5, m.Sum(nil)) {
+			return osserr.New(osserr.BadDigest, "the Content-MD5 you specified did not match what was received")
+		}
+		return nil
+	})
 	if err != nil {
-		return blob{}, bodyError(err)
-	}
-	if opts.Size >= 0 && n != opts.Size {
-		return blob{}, osserr.New(osserr.IncompleteBody, "the body has %d bytes but %d were announced", n, opts.Size)
-	}
-	sum := m.Sum(nil)
-	if opts.ContentMD5 != nil && !bytes.Equal(opts.ContentMD5, sum) {
-		return blob{}, osserr.New(osserr.BadDigest, "the Content-MD5 you specified did not match what was received")
-	}
-	id := newID()
-	rel := blobRel(bucket, id)
-	if err := b.finish(tmp, rel); err != nil {
 		return blob{}, err
 	}
-	ok = true
-	return blob{rel: rel, size: n, md5: sum, crc64: c.Sum64()}, nil
+	return blob{rel: rel, size: n, md5: m.Sum(nil), crc64: c.Sum64()}, nil
+}
+
+// storeBlob has fill write a temp file under tmp/ (pattern names it) and,
+// when fill succeeds, fsyncs and renames it to a new blob of bucket, whose
+// path it returns. On any error the temp file is removed.
+func (b *Backend) storeBlob(bucket, pattern string, fill func(tmp io.Writer) error) (string, error) {
+	tmp, err := os.CreateTemp(filepath.Join(b.cfg.Dir, "tmp"), pattern)
+	if err != nil {
+		return "", fmt.Errorf("create temp file: %w", err)
+	}
+	rel := blobRel(bucket, newID())
+	if err = fill(tmp); err == nil {
+		err = b.finish(tmp, rel)
+	}
+	if err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return "", err
+	}
+	return rel, nil
 }
 
 // finish syncs, closes and renames tmp to rel.
