@@ -63,12 +63,7 @@ func (s *Server) createQueue(r *http.Request, body []byte, w http.ResponseWriter
 	if err != nil {
 		return err
 	}
-	if !created {
-		return noContent(w)
-	}
-	w.Header().Set("Location", resourceURL(r, "queues/"+name))
-	w.WriteHeader(http.StatusCreated)
-	return nil
+	return createdOrNoContent(w, r, created, "queues/"+name)
 }
 
 func (s *Server) getQueue(r *http.Request, _ []byte, w http.ResponseWriter) error {
@@ -96,15 +91,9 @@ func (s *Server) listQueues(r *http.Request, _ []byte, w http.ResponseWriter) er
 	if err != nil {
 		return err
 	}
-	doc := queuesXML{NextMarker: next, Queues: []any{}}
-	for i := range qs {
-		if meta {
-			doc.Queues = append(doc.Queues, queueDoc(&qs[i]))
-		} else {
-			doc.Queues = append(doc.Queues, queueURL{resourceURL(r, "queues/"+qs[i].Name)})
-		}
-	}
-	writeXML(w, http.StatusOK, doc)
+	writeXML(w, http.StatusOK, queuesXML{NextMarker: next, Queues: listEntries(qs, meta,
+		func(q *notifier.Queue) any { return queueDoc(q) },
+		func(q *notifier.Queue) any { return queueURL{resourceURL(r, "queues/"+q.Name)} })})
 	return nil
 }
 

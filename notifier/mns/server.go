@@ -164,6 +164,32 @@ func resourceURL(r *http.Request, path string) string {
 	return fmt.Sprintf("http://%s/%s", r.Host, path)
 }
 
+// createdOrNoContent answers a create call: 201 with the new resource's
+// Location, or 204 when it already existed with the same attributes.
+func createdOrNoContent(w http.ResponseWriter, r *http.Request, created bool, path string) error {
+	if !created {
+		return noContent(w)
+	}
+	w.Header().Set("Location", resourceURL(r, path))
+	w.WriteHeader(http.StatusCreated)
+	return nil
+}
+
+// listEntries renders a list page: each item's full document with
+// x-mns-with-meta, else its URL document. It is never nil, so an empty
+// page still has its root element.
+func listEntries[T any](items []T, meta bool, full, url func(*T) any) []any {
+	out := []any{}
+	for i := range items {
+		if meta {
+			out = append(out, full(&items[i]))
+		} else {
+			out = append(out, url(&items[i]))
+		}
+	}
+	return out
+}
+
 func noContent(w http.ResponseWriter) error {
 	w.WriteHeader(http.StatusNoContent)
 	return nil

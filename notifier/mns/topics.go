@@ -42,12 +42,7 @@ func (s *Server) createTopic(r *http.Request, body []byte, w http.ResponseWriter
 	if err != nil {
 		return err
 	}
-	if !created {
-		return noContent(w)
-	}
-	w.Header().Set("Location", resourceURL(r, "topics/"+name))
-	w.WriteHeader(http.StatusCreated)
-	return nil
+	return createdOrNoContent(w, r, created, "topics/"+name)
 }
 
 func (s *Server) getTopic(r *http.Request, _ []byte, w http.ResponseWriter) error {
@@ -75,15 +70,9 @@ func (s *Server) listTopics(r *http.Request, _ []byte, w http.ResponseWriter) er
 	if err != nil {
 		return err
 	}
-	doc := topicsXML{NextMarker: next, Topics: []any{}}
-	for i := range ts {
-		if meta {
-			doc.Topics = append(doc.Topics, topicDoc(&ts[i]))
-		} else {
-			doc.Topics = append(doc.Topics, topicURL{resourceURL(r, "topics/"+ts[i].Name)})
-		}
-	}
-	writeXML(w, http.StatusOK, doc)
+	writeXML(w, http.StatusOK, topicsXML{NextMarker: next, Topics: listEntries(ts, meta,
+		func(t *notifier.Topic) any { return topicDoc(t) },
+		func(t *notifier.Topic) any { return topicURL{resourceURL(r, "topics/"+t.Name)} })})
 	return nil
 }
 
@@ -140,12 +129,7 @@ func (s *Server) subscribe(r *http.Request, body []byte, w http.ResponseWriter) 
 	if err != nil {
 		return err
 	}
-	if !created {
-		return noContent(w)
-	}
-	w.Header().Set("Location", resourceURL(r, "topics/"+topic+"/subscriptions/"+name))
-	w.WriteHeader(http.StatusCreated)
-	return nil
+	return createdOrNoContent(w, r, created, "topics/"+topic+"/subscriptions/"+name)
 }
 
 func (s *Server) getSubscription(r *http.Request, _ []byte, w http.ResponseWriter) error {
@@ -174,14 +158,10 @@ func (s *Server) listSubscriptions(r *http.Request, _ []byte, w http.ResponseWri
 	if err != nil {
 		return err
 	}
-	doc := subscriptionsXML{NextMarker: next, Subscriptions: []any{}}
-	for i := range subs {
-		if meta {
-			doc.Subscriptions = append(doc.Subscriptions, s.subscriptionDoc(&subs[i]))
-		} else {
-			doc.Subscriptions = append(doc.Subscriptions, subscriptionURL{resourceURL(r, "topics/"+topic+"/subscriptions/"+subs[i].Name)})
-		}
-	}
-	writeXML(w, http.StatusOK, doc)
+	writeXML(w, http.StatusOK, subscriptionsXML{NextMarker: next, Subscriptions: listEntries(subs, meta,
+		func(sub *notifier.Subscription) any { return s.subscriptionDoc(sub) },
+		func(sub *notifier.Subscription) any {
+			return subscriptionURL{resourceURL(r, "topics/"+topic+"/subscriptions/"+sub.Name)}
+		})})
 	return nil
 }
