@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ossemu/ossemu/osserr"
+	"github.com/ossemu/ossemu/parser"
 )
 
 // Format is an MNS NotifyContentFormat: how a message is wrapped when it is
@@ -100,22 +101,9 @@ func ParseEndpointList(s string) ([]Endpoint, error) {
 }
 
 // ValidName reports whether s is a valid MNS queue, topic or subscription
-// name: 1–256 letters, digits and hyphens, starting with a letter.
-func ValidName(s string) bool {
-	if len(s) == 0 || len(s) > 256 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z':
-		case (c >= '0' && c <= '9' || c == '-') && i > 0:
-		default:
-			return false
-		}
-	}
-	return true
-}
+// name: 1–256 letters, digits and hyphens, starting with a letter. MNS uses
+// one rule for all three, the rule the parser applies to notify topics.
+func ValidName(s string) bool { return parser.ValidTopicName(s) }
 
 // Config configures notifications. Zero values take the defaults below.
 type Config struct {
