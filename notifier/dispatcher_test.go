@@ -12,6 +12,8 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/stretchr/testify/require"
+
+	"github.com/ossemu/ossemu/internal/testutil"
 )
 
 // waitState polls a message's delivery state until want (the dispatcher
@@ -45,12 +47,12 @@ func TestRetryUntilFourthAttempt(t *testing.T) {
 		}
 		return http.StatusNoContent
 	})
-	n := newNotifier(t, dir, openDB(t, dir), func(c *Config) {
+	n := newNotifier(t, dir, testutil.OpenSQLite(t, dir), func(c *Config) {
 		c.Endpoints = []Endpoint{{Topic: "jobs", URL: srv.URL, Format: FormatXML}}
 	})
 	reg := prometheus.NewRegistry()
 	require.NoError(t, n.Register(reg))
-	run(t, n)
+	testutil.RunBackground(t, n.Run)
 	id := finish(t, n, sampleTask("MediaConvert-r", "jobs"))
 	for range 4 {
 		require.Equal(t, id, messageID(t, next(t, got)), "every attempt carries the same MessageId")
@@ -81,11 +83,11 @@ func TestDeadAfterMaxAttempts(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	srv, got := receiver(t, func(int, pushed) int { return http.StatusInternalServerError })
-	n := newNotifier(t, dir, openDB(t, dir), func(c *Config) {
+	n := newNotifier(t, dir, testutil.OpenSQLite(t, dir), func(c *Config) {
 		c.MaxAttempts = 3
 		c.Endpoints = []Endpoint{{Topic: "*", URL: srv.URL, Format: FormatSimplified}}
 	})
-	run(t, n)
+	testutil.RunBackground(t, n.Run)
 	id := finish(t, n, sampleTask("MediaConvert-d", "any"))
 	for range 3 {
 		next(t, got)
@@ -106,7 +108,7 @@ func TestBackoffDoublesUpToCap(t *testing.T) {
 func TestNoNotifyPublishesNothing(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	n := newNotifier(t, dir, openDB(t, dir), nil)
+	n := newNotifier(t, dir, testutil.OpenSQLite(t, dir), nil)
 	require.Empty(t, finish(t, n, sampleTask("MediaConvert-x", "")))
 	var count int
 	require.NoError(t, n.db.QueryRow(`SELECT COUNT(*) FROM notify_messages`).Scan(&count))
@@ -116,8 +118,8 @@ func TestNoNotifyPublishesNothing(t *testing.T) {
 func TestNoSubscribersIsRecorded(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	n := newNotifier(t, dir, openDB(t, dir), nil)
-	run(t, n)
+	n := newNotifier(t, dir, testutil.OpenSQLite(t, dir), nil)
+	testutil.RunBackground(t, n.Run)
 	id := finish(t, n, sampleTask("MediaConvert-lonely", "lonely"))
 	waitState(t, n, id, StateNoSubscribers)
 	top, err := n.GetTopic(context.Background(), "lonely")
@@ -139,7 +141,7 @@ func TestReceiverDownAcrossRestart(t *testing.T) {
 	t.Parallel()
 	const total = 6
 	dir := t.TempDir()
-	db := openDB(t, dir)
+	db := testutil.OpenSQLite(t, dir)
 	var up, hold atomic.Bool
 	hung, release := make(chan struct{}), make(chan struct{})
 	var mu sync.Mutex
@@ -163,7 +165,7 @@ func TestReceiverDownAcrossRestart(t *testing.T) {
 		c.Endpoints = []Endpoint{{Topic: "jobs", URL: srv.URL, Format: FormatXML}}
 	}
 	first := newNotifier(t, dir, db, cfg)
-	stop := run(t, first)
+	stop := testutil.RunBackground(t, first.Run)
 	ids := map[string]bool{}
 	for i := range total {
 		ids[finish(t, first, sampleTask(fmt.Sprintf("MediaConvert-%d", i), "jobs"))] = true
@@ -181,7 +183,7 @@ func TestReceiverDownAcrossRestart(t *testing.T) {
 	close(release)
 
 	second := newNotifier(t, dir, db, cfg)
-	run(t, second)
+	testutil.RunBackground(t, second.Run)
 	for id := range ids {
 		waitState(t, second, id, StateDelivered)
 	}
@@ -201,7 +203,7 @@ func TestPruneKeepsUnfinished(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	srv, _ := receiver(t, func(int, pushed) int { return http.StatusServiceUnavailable })
-	n := newNotifier(t, dir, openDB(t, dir), func(c *Config) {
+	n := newNotifier(t, dir, testutil.OpenSQLite(t, dir), func(c *Config) {
 		c.Retention = time.Hour
 		c.MaxAttempts = 1000
 		c.Endpoints = []Endpoint{{Topic: "busy", URL: srv.URL, Format: FormatXML}}
@@ -261,11 +263,11 @@ func TestSlowReceiverIsRetried(t *testing.T) {
 		return http.StatusNoContent
 	})
 	defer close(release)
-	n := newNotifier(t, dir, openDB(t, dir), func(c *Config) {
+	n := newNotifier(t, dir, testutil.OpenSQLite(t, dir), func(c *Config) {
 		c.Timeout = 200 * time.Millisecond
 		c.Endpoints = []Endpoint{{Topic: "slow", URL: srv.URL, Format: FormatXML}}
 	})
-	run(t, n)
+	testutil.RunBackground(t, n.Run)
 	id := finish(t, n, sampleTask("MediaConvert-slow", "slow"))
 	p := next(t, got) // the second attempt (the first is still held)
 	require.Equal(t, id, messageID(t, p))

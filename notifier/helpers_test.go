@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -14,19 +13,6 @@ import (
 	"github.com/stretchr/testify/require"
 	_ "modernc.org/sqlite"
 )
-
-// openDB opens a database configured like the queue's writer: WAL, one
-// connection, immediate transactions. Running on one connection also proves
-// the notifier never nests a second query inside an open transaction.
-func openDB(t *testing.T, dir string) *sql.DB {
-	t.Helper()
-	db, err := sql.Open("sqlite", "file:"+filepath.Join(dir, "ossemu.db")+
-		"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_txlock=immediate")
-	require.NoError(t, err)
-	db.SetMaxOpenConns(1)
-	t.Cleanup(func() { db.Close() })
-	return db
-}
 
 // newNotifier builds a notifier on db with fast retry timings.
 func newNotifier(t *testing.T, dir string, db *sql.DB, mod func(*Config)) *Notifier {
@@ -39,23 +25,6 @@ func newNotifier(t *testing.T, dir string, db *sql.DB, mod func(*Config)) *Notif
 	n, err := New(context.Background(), cfg, db, nil)
 	require.NoError(t, err)
 	return n
-}
-
-// run starts the dispatcher; the returned stop cancels it and waits.
-func run(t *testing.T, n *Notifier) (stop func()) {
-	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- n.Run(ctx) }()
-	var once sync.Once
-	stop = func() {
-		once.Do(func() {
-			cancel()
-			require.NoError(t, <-done)
-		})
-	}
-	t.Cleanup(stop)
-	return stop
 }
 
 // finish records a finished task's notification the way the queue does:

@@ -1,70 +1,21 @@
 package notifier
 
 import (
-	"crypto"
-	"crypto/rsa"
-	"crypto/sha1"
-	"crypto/x509"
-	"encoding/base64"
-	"encoding/pem"
 	"encoding/xml"
-	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
-	"sort"
 	"strings"
 	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/ossemu/ossemu/internal/testutil"
 )
 
 // checkPushSignature checks a push's signature the way MNS documents
-// receivers should: fetch the certificate named (base64) in
-// x-mns-signing-cert-url and verify Authorization, an RSA-SHA1 signature of
-// METHOD\nContent-MD5\nContent-Type\nDate\n<x-mns-* lines>\n<path>.
-func checkPushSignature(p pushed) error {
-	var mns []string
-	for k, v := range p.header {
-		if lk := strings.ToLower(k); strings.HasPrefix(lk, "x-mns-") {
-			mns = append(mns, lk+":"+v[0])
-		}
-	}
-	sort.Strings(mns)
-	s := fmt.Sprintf("POST\n%s\n%s\n%s\n%s\n%s", p.header.Get("Content-MD5"), p.header.Get("Content-Type"),
-		p.header.Get("Date"), strings.Join(mns, "\n"), p.path)
-	certURL, err := base64.StdEncoding.DecodeString(p.header.Get("x-mns-signing-cert-url"))
-	if err != nil {
-		return err
-	}
-	resp, err := http.Get(string(certURL))
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("certificate: HTTP %d", resp.StatusCode)
-	}
-	pemBytes, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return err
-	}
-	block, _ := pem.Decode(pemBytes)
-	if block == nil || block.Type != "CERTIFICATE" {
-		return fmt.Errorf("certificate is not a PEM CERTIFICATE")
-	}
-	cert, err := x509.ParseCertificate(block.Bytes)
-	if err != nil {
-		return err
-	}
-	sig, err := base64.StdEncoding.DecodeString(p.header.Get("Authorization"))
-	if err != nil {
-		return err
-	}
-	sum := sha1.Sum([]byte(s))
-	return rsa.VerifyPKCS1v15(cert.PublicKey.(*rsa.PublicKey), crypto.SHA1, sum[:], sig)
-}
+// receivers should (see testutil.VerifyMNSPush).
+func checkPushSignature(p pushed) error { return testutil.VerifyMNSPush(p.header, p.path) }
 
 func verifyPush(t *testing.T, p pushed) {
 	t.Helper()
@@ -90,7 +41,7 @@ func TestMD5Hex(t *testing.T) {
 func TestPushXMLAndSimplified(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	db := openDB(t, dir)
+	db := testutil.OpenSQLite(t, dir)
 	certSrv, signer := certServer(t)
 	srv, got := receiver(t, func(int, pushed) int { return http.StatusNoContent })
 	n := newNotifier(t, dir, db, func(c *Config) {
@@ -102,7 +53,7 @@ func TestPushXMLAndSimplified(t *testing.T) {
 		}
 	})
 	signer.Store(n.Signer())
-	run(t, n)
+	testutil.RunBackground(t, n.Run)
 	id := finish(t, n, sampleTask("MediaConvert-1", "jobs"))
 
 	var xmlPush, simple pushed

@@ -13,6 +13,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/ossemu/ossemu/internal/testutil"
 	"github.com/ossemu/ossemu/osserr"
 	"github.com/ossemu/ossemu/parser"
 	"github.com/ossemu/ossemu/queue"
@@ -69,7 +70,7 @@ func TestQueueFinishHook(t *testing.T) {
 		<-poolDone
 		q.Close()
 	})
-	run(t, n)
+	testutil.RunBackground(t, n.Run)
 
 	tests := []struct {
 		object, status, code string

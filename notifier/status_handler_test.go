@@ -7,13 +7,15 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/ossemu/ossemu/internal/testutil"
 )
 
 func TestStatusHandler(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	n := newNotifier(t, dir, openDB(t, dir), nil)
-	run(t, n)
+	n := newNotifier(t, dir, testutil.OpenSQLite(t, dir), nil)
+	testutil.RunBackground(t, n.Run)
 	id := finish(t, n, sampleTask("MediaConvert-s", "lonely"))
 	waitState(t, n, id, StateNoSubscribers)
 	h := n.StatusHandler("/_ossemu/notify")

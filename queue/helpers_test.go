@@ -13,6 +13,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/ossemu/ossemu/internal/testutil"
 	"github.com/ossemu/ossemu/osserr"
 	"github.com/ossemu/ossemu/parser"
 	"github.com/ossemu/ossemu/storage"
@@ -148,18 +149,7 @@ func (e *env) start(t *testing.T) (stop func()) {
 	t.Helper()
 	p, err := NewPool(e.q, e.cfg)
 	require.NoError(t, err)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- p.Run(ctx) }()
-	var once sync.Once
-	stop = func() {
-		once.Do(func() {
-			cancel()
-			require.NoError(t, <-done)
-		})
-	}
-	t.Cleanup(stop)
-	return stop
+	return testutil.RunBackground(t, p.Run)
 }
 
 func (e *env) submit(t *testing.T, process string) *Task {

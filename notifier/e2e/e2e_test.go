@@ -2,15 +2,9 @@ package e2e
 
 import (
 	"context"
-	"crypto"
-	"crypto/rsa"
-	"crypto/sha1"
-	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
-	"encoding/pem"
 	"encoding/xml"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -18,7 +12,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -28,6 +21,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ossemu/ossemu/engine/ffmpeg"
+	"github.com/ossemu/ossemu/internal/testutil"
 	"github.com/ossemu/ossemu/notifier"
 	"github.com/ossemu/ossemu/parser"
 	"github.com/ossemu/ossemu/queue"
@@ -191,29 +185,7 @@ func decode(t *testing.T, p push) (notifier.Notification, envelope, content) {
 // verify checks the push signature with the certificate the push names.
 func verify(t *testing.T, p push) {
 	t.Helper()
-	var lines []string
-	for k, v := range p.header {
-		if lk := strings.ToLower(k); strings.HasPrefix(lk, "x-mns-") {
-			lines = append(lines, lk+":"+v[0])
-		}
-	}
-	sort.Strings(lines)
-	toSign := fmt.Sprintf("POST\n%s\n%s\n%s\n%s\n%s", p.header.Get("Content-MD5"), p.header.Get("Content-Type"),
-		p.header.Get("Date"), strings.Join(lines, "\n"), p.path)
-	u, err := base64.StdEncoding.DecodeString(p.header.Get("x-mns-signing-cert-url"))
-	require.NoError(t, err)
-	resp, err := http.Get(string(u))
-	require.NoError(t, err)
-	pemBytes, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	block, _ := pem.Decode(pemBytes)
-	require.NotNil(t, block, "the certificate URL serves a PEM certificate")
-	cert, err := x509.ParseCertificate(block.Bytes)
-	require.NoError(t, err)
-	sig, err := base64.StdEncoding.DecodeString(p.header.Get("Authorization"))
-	require.NoError(t, err)
-	sum := sha1.Sum([]byte(toSign))
-	require.NoError(t, rsa.VerifyPKCS1v15(cert.PublicKey.(*rsa.PublicKey), crypto.SHA1, sum[:], sig))
+	require.NoError(t, testutil.VerifyMNSPush(p.header, p.path))
 }
 
 func TestAsyncProcessNotifies(t *testing.T) {

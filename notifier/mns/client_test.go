@@ -11,7 +11,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -20,6 +19,7 @@ import (
 	"github.com/stretchr/testify/require"
 	_ "modernc.org/sqlite"
 
+	"github.com/ossemu/ossemu/internal/testutil"
 	"github.com/ossemu/ossemu/notifier"
 )
 
@@ -194,16 +194,6 @@ type env struct {
 	done   chan error
 }
 
-func openDB(t *testing.T, dir string) *sql.DB {
-	t.Helper()
-	db, err := sql.Open("sqlite", "file:"+filepath.Join(dir, "ossemu.db")+
-		"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_txlock=immediate")
-	require.NoError(t, err)
-	db.SetMaxOpenConns(1)
-	t.Cleanup(func() { db.Close() })
-	return db
-}
-
 // start builds an emulator on dir's database (reused across restarts).
 func start(t *testing.T, dir string, db *sql.DB, mod func(*notifier.Config)) *env {
 	t.Helper()
@@ -235,7 +225,7 @@ func (e *env) stop() {
 
 func newEnv(t *testing.T) *env {
 	dir := t.TempDir()
-	return start(t, dir, openDB(t, dir), nil)
+	return start(t, dir, testutil.OpenSQLite(t, dir), nil)
 }
 
 // receive runs a long-poll ReceiveMessage in the background.

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/ossemu/ossemu/internal/testutil"
 )
 
 func TestQueueLifecycle(t *testing.T) {
@@ -123,7 +125,7 @@ func TestBatchAndVisibility(t *testing.T) {
 func TestStatePersistsAcrossRestart(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	db := openDB(t, dir)
+	db := testutil.OpenSQLite(t, dir)
 	e := start(t, dir, db, nil)
 	_, err := e.c.do("PUT", "queues/keep", nil, createQueueReq{VisibilityTimeout: 30}, nil)
 	require.NoError(t, err)
