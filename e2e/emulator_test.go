@@ -18,6 +18,8 @@ import (
 	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss/credentials"
 	ossv1 "github.com/aliyun/aliyun-oss-go-sdk/oss"
 	"github.com/stretchr/testify/require"
+
+	"github.com/ossemu/ossemu/internal/testutil"
 )
 
 // Credentials and region every emulator in this package is started with.
@@ -152,14 +154,7 @@ type task struct {
 // getTask reads GET /_ossemu/tasks/<id> with HTTP Basic auth.
 func (e *emulator) getTask(ctx context.Context, t *testing.T, id string) task {
 	t.Helper()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, e.URL+"/_ossemu/tasks/"+id, nil)
-	require.NoError(t, err)
-	req.SetBasicAuth(testAK, testSK)
-	resp, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	require.NoError(t, err)
+	resp, body := testutil.GetBasicAuth(ctx, t, e.URL+"/_ossemu/tasks/"+id, testAK, testSK)
 	require.Equal(t, http.StatusOK, resp.StatusCode, string(body))
 	var v task
 	require.NoError(t, json.Unmarshal(body, &v), string(body))

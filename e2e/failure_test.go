@@ -16,6 +16,8 @@ import (
 	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
 	ossv1 "github.com/aliyun/aliyun-oss-go-sdk/oss"
 	"github.com/stretchr/testify/require"
+
+	"github.com/ossemu/ossemu/internal/testutil"
 )
 
 // TestFailedTasks submits tasks whose media cannot be processed: they are
@@ -201,13 +203,7 @@ func TestRejectedRequests(t *testing.T) {
 	})
 
 	// None of the rejected requests became a task.
-	req, err := http.NewRequest(http.MethodGet, e.URL+"/_ossemu/tasks", nil)
-	require.NoError(t, err)
-	req.SetBasicAuth(testAK, testSK)
-	resp, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
+	resp, body := testutil.GetBasicAuth(t.Context(), t, e.URL+"/_ossemu/tasks", testAK, testSK)
 	require.Equal(t, http.StatusOK, resp.StatusCode, string(body))
 	require.Contains(t, string(body), `"Tasks":[]`)
 }

@@ -15,6 +15,7 @@ import (
 	v1 "github.com/aliyun/aliyun-oss-go-sdk/oss"
 	"github.com/stretchr/testify/require"
 
+	"github.com/ossemu/ossemu/internal/testutil"
 	"github.com/ossemu/ossemu/osserr"
 	"github.com/ossemu/ossemu/queue"
 )
@@ -44,7 +45,7 @@ type taskJSON struct {
 
 func (e *taskEnv) getTask(t *testing.T, id string) taskJSON {
 	t.Helper()
-	resp, body := getJSON(t, e.URL+"/_ossemu/tasks/"+id, testAK, testSK)
+	resp, body := testutil.GetBasicAuth(t.Context(), t, e.URL+"/_ossemu/tasks/"+id, testAK, testSK)
 	require.Equal(t, http.StatusOK, resp.StatusCode, string(body))
 	require.Equal(t, "application/json", resp.Header.Get("Content-Type"))
 	var v taskJSON

@@ -5,7 +5,6 @@ import (
 	"encoding/base64"
 	"io"
 	"log/slog"
-	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -154,22 +153,6 @@ func (copyProc) Process(ctx context.Context, job *queue.Job) (*queue.Result, err
 	vars := parser.Vars{Bucket: job.Bucket, Key: job.Object, Time: job.CreatedAt, Index: 1, AutoExt: "bin"}
 	bucket := job.Pipeline.SaveAs.Bucket.Expand(vars)
 	return &queue.Result{Outputs: []queue.Output{{Bucket: bucket, Key: job.Pipeline.SaveAs.Object.Expand(vars), Path: path}}}, nil
-}
-
-// getJSON fetches a task API URL with HTTP Basic credentials.
-func getJSON(t *testing.T, url, user, pass string) (*http.Response, []byte) {
-	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, url, nil)
-	require.NoError(t, err)
-	if user != "" {
-		req.SetBasicAuth(user, pass)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	require.NoError(t, err)
-	return resp, body
 }
 
 // b64 encodes a name for a process string (URL-safe, no padding).

@@ -10,6 +10,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/ossemu/ossemu/internal/testutil"
+
 	"github.com/ossemu/ossemu/queue"
 )
 
@@ -40,7 +42,7 @@ func TestTaskAPIListPagesNewestFirst(t *testing.T) {
 		if next != "" {
 			q.Set("next", next)
 		}
-		resp, body := getJSON(t, e.URL+"/_ossemu/tasks?"+q.Encode(), testAK, testSK)
+		resp, body := testutil.GetBasicAuth(t.Context(), t, e.URL+"/_ossemu/tasks?"+q.Encode(), testAK, testSK)
 		require.Equal(t, http.StatusOK, resp.StatusCode, string(body))
 		var l listJSON
 		require.NoError(t, json.Unmarshal(body, &l))
@@ -63,7 +65,7 @@ func TestTaskAPIListPagesNewestFirst(t *testing.T) {
 
 	// Status filter: nothing is queued or running any more.
 	for status, n := range map[string]int{"Queued": 0, "running": 0, "Failed": 7} {
-		resp, body := getJSON(t, e.URL+"/_ossemu/tasks?status="+status, testAK, testSK)
+		resp, body := testutil.GetBasicAuth(t.Context(), t, e.URL+"/_ossemu/tasks?status="+status, testAK, testSK)
 		require.Equal(t, http.StatusOK, resp.StatusCode, string(body))
 		var l listJSON
 		require.NoError(t, json.Unmarshal(body, &l))
@@ -100,7 +102,7 @@ func TestTaskAPIErrorsAndAuth(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			resp, body := getJSON(t, e.URL+tc.path, tc.user, tc.pass)
+			resp, body := testutil.GetBasicAuth(t.Context(), t, e.URL+tc.path, tc.user, tc.pass)
 			require.Equal(t, tc.status, resp.StatusCode, string(body))
 			if tc.code != "" {
 				require.Contains(t, string(body), "<Code>"+tc.code+"</Code>")

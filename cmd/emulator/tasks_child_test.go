@@ -19,6 +19,8 @@ import (
 	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
 	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss/credentials"
 	"github.com/stretchr/testify/require"
+
+	"github.com/ossemu/ossemu/internal/testutil"
 )
 
 // Helpers for tests that run the emulator as a child process, so it can be
@@ -118,14 +120,7 @@ type childTask struct {
 // tasks lists every task (one page of up to 100).
 func (c *child) tasks(t *testing.T, status string) []childTask {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, c.URL+"/_ossemu/tasks?limit=100&status="+status, nil)
-	require.NoError(t, err)
-	req.SetBasicAuth(childAK, childSK)
-	resp, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	require.NoError(t, err)
+	resp, body := testutil.GetBasicAuth(t.Context(), t, c.URL+"/_ossemu/tasks?limit=100&status="+status, childAK, childSK)
 	require.Equal(t, http.StatusOK, resp.StatusCode, string(body))
 	var l struct{ Tasks []childTask }
 	require.NoError(t, json.Unmarshal(body, &l))

@@ -249,18 +249,13 @@ func TestAsyncProcessNotifies(t *testing.T) {
 	}, 10*time.Second, 10*time.Millisecond)
 
 	// The task API shows the same delivery state.
-	req, err := http.NewRequest(http.MethodGet, s.url+"/_ossemu/tasks/"+res.TaskId, nil)
-	require.NoError(t, err)
-	req.SetBasicAuth(ak, sk)
-	resp, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	defer resp.Body.Close()
+	resp, body := testutil.GetBasicAuth(t.Context(), t, s.url+"/_ossemu/tasks/"+res.TaskId, ak, sk)
 	require.Equal(t, http.StatusOK, resp.StatusCode)
 	var view struct {
 		Status       string
 		Notification *notifier.MessageStatus
 	}
-	require.NoError(t, json.NewDecoder(resp.Body).Decode(&view))
+	require.NoError(t, json.Unmarshal(body, &view))
 	require.Equal(t, "Failed", view.Status)
 	require.NotNil(t, view.Notification)
 	require.Equal(t, notifier.StateDelivered, view.Notification.State)
