@@ -2,7 +2,6 @@ package server_test
 
 import (
 	"bytes"
-	"crypto/rand"
 	"fmt"
 	"hash/crc64"
 	"io"
@@ -139,18 +138,10 @@ func v1Core(t *testing.T, client *oss.Client, httpClient *http.Client) {
 	// Presigned GET works without other credentials.
 	signed, err := b.SignURL("中文/视频.mp4", oss.HTTPGet, 60)
 	require.NoError(t, err)
-	resp, err := httpClient.Get(signed)
-	require.NoError(t, err)
-	data, _ = io.ReadAll(resp.Body)
-	resp.Body.Close()
-	require.Equal(t, http.StatusOK, resp.StatusCode, string(data))
-	require.Equal(t, "body of 中文/视频.mp4", string(data))
+	require.Equal(t, "body of 中文/视频.mp4", presignedGet(t, httpClient, signed))
 
 	// UploadFile: 20 MB in 1 MB parts, 3 routines; CRC checked by the SDK.
-	src := filepath.Join(t.TempDir(), "big.bin")
-	payload := make([]byte, 20<<20)
-	rand.Read(payload)
-	require.NoError(t, os.WriteFile(src, payload, 0o644))
+	src, payload := randomFile(t, 20<<20)
 	require.NoError(t, b.UploadFile("big/video.bin", src, 1<<20, oss.Routines(3)))
 	h, err = b.GetObjectDetailedMeta("big/video.bin")
 	require.NoError(t, err)

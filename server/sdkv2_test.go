@@ -3,7 +3,6 @@ package server_test
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"hash/crc64"
@@ -154,18 +153,10 @@ func v2Core(t *testing.T, c *oss.Client, hc *http.Client) {
 
 	pr, err := c.Presign(ctx, &oss.GetObjectRequest{Bucket: bucket, Key: oss.Ptr("中文/视频.mp4")})
 	require.NoError(t, err)
-	resp, err := hc.Get(pr.URL)
-	require.NoError(t, err)
-	data, _ = io.ReadAll(resp.Body)
-	resp.Body.Close()
-	require.Equal(t, http.StatusOK, resp.StatusCode, string(data))
-	require.Equal(t, "body of 中文/视频.mp4", string(data))
+	require.Equal(t, "body of 中文/视频.mp4", presignedGet(t, hc, pr.URL))
 
 	// Uploader: 20 MB in 1 MB parts; the SDK checks the CRC64.
-	src := filepath.Join(t.TempDir(), "big.bin")
-	payload := make([]byte, 20<<20)
-	rand.Read(payload)
-	require.NoError(t, os.WriteFile(src, payload, 0o644))
+	src, payload := randomFile(t, 20<<20)
 	up := c.NewUploader(func(o *oss.UploaderOptions) { o.PartSize = 1 << 20; o.ParallelNum = 3 })
 	_, err = up.UploadFile(ctx, &oss.PutObjectRequest{Bucket: bucket, Key: oss.Ptr("big/video.bin")}, src)
 	require.NoError(t, err)
