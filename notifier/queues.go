@@ -128,16 +128,22 @@ func getQueue(ctx context.Context, db execer, name string, now int64) (*Queue, e
 // DeleteQueue deletes a queue and its messages; a missing queue is not an
 // error, as in MNS.
 func (n *Notifier) DeleteQueue(ctx context.Context, name string) error {
+	return n.deleteAll(ctx, name, `DELETE FROM mns_messages WHERE queue = ?`, `DELETE FROM mns_queues WHERE name = ?`)
+}
+
+// deleteAll runs DELETE statements whose one argument is name in one
+// transaction, so a queue or topic never outlives, or is outlived by, its
+// messages or subscriptions.
+func (n *Notifier) deleteAll(ctx context.Context, name string, stmts ...string) error {
 	tx, err := n.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer func() { _ = tx.Rollback() }()
-	if _, err := tx.ExecContext(ctx, `DELETE FROM mns_messages WHERE queue = ?`, name); err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM mns_queues WHERE name = ?`, name); err != nil {
-		return err
+	for _, stmt := range stmts {
+		if _, err := tx.ExecContext(ctx, stmt, name); err != nil {
+			return err
+		}
 	}
 	return tx.Commit()
 }

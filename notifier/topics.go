@@ -104,18 +104,7 @@ func (n *Notifier) CreateTopic(ctx context.Context, t Topic, override bool) (cre
 // DeleteTopic deletes a topic and its subscriptions. Deleting a missing
 // topic succeeds, as in MNS.
 func (n *Notifier) DeleteTopic(ctx context.Context, name string) error {
-	tx, err := n.db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer func() { _ = tx.Rollback() }()
-	if _, err := tx.ExecContext(ctx, `DELETE FROM mns_subscriptions WHERE topic = ?`, name); err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM mns_topics WHERE name = ?`, name); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return n.deleteAll(ctx, name, `DELETE FROM mns_subscriptions WHERE topic = ?`, `DELETE FROM mns_topics WHERE name = ?`)
 }
 
 // ListTopics lists topics by name after marker with prefix, at most limit

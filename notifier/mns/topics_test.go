@@ -165,3 +165,25 @@ func finishTask(t *testing.T, n *notifier.Notifier, id, topic string) string {
 	require.NoError(t, tx.Commit())
 	return msgID
 }
+
+func TestDeleteTopicDropsSubscriptions(t *testing.T) {
+	t.Parallel()
+	c := newEnv(t).c
+	_, err := c.do("PUT", "topics/gone", nil, createTopicReq{MaximumMessageSize: 65536}, nil)
+	require.NoError(t, err)
+	_, err = c.do("PUT", "topics/gone/subscriptions/s1", nil, subscribeReq{Endpoint: "acs:mns:cn-hangzhou:127:queues/q"}, nil)
+	require.NoError(t, err)
+	status, err := c.do("DELETE", "topics/gone", nil, nil, nil)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusNoContent, status)
+	_, err = c.do("GET", "topics/gone", nil, nil, nil)
+	require.Equal(t, "TopicNotExist", errCode(err))
+
+	// A topic of the same name starts with no subscriptions.
+	_, err = c.do("PUT", "topics/gone", nil, createTopicReq{MaximumMessageSize: 65536}, nil)
+	require.NoError(t, err)
+	var subs subscriptionList
+	_, err = c.do("GET", "topics/gone/subscriptions", nil, nil, &subs)
+	require.NoError(t, err)
+	require.Empty(t, subs.Subscriptions)
+}
