@@ -43,6 +43,15 @@ func parseCredential(c string) (scope, error) {
 	return scope{id: parts[0], date: parts[1], region: parts[2], product: parts[3]}, nil
 }
 
+// credentialScope parses a V4 credential and checks its AccessKeyId.
+func (v *Verifier) credentialScope(cred string) (scope, error) {
+	sc, err := parseCredential(cred)
+	if err != nil {
+		return scope{}, err
+	}
+	return sc, v.checkKey(sc.id)
+}
+
 // verifyV4Header checks "Authorization: OSS4-HMAC-SHA256 Credential=…,
 // [AdditionalHeaders=…,]Signature=…".
 func (v *Verifier) verifyV4Header(r *http.Request, res Resource, q query, fields string) error {
@@ -53,11 +62,8 @@ func (v *Verifier) verifyV4Header(r *http.Request, res Resource, q query, fields
 	if cred == "" || sig == "" {
 		return errBadAuthorization("OSS4-HMAC-SHA256 needs Credential and Signature")
 	}
-	sc, err := parseCredential(cred)
+	sc, err := v.credentialScope(cred)
 	if err != nil {
-		return err
-	}
-	if err := v.checkKey(sc.id); err != nil {
 		return err
 	}
 	// The v1 SDK in V4 mode sends no x-oss-date and signs the RFC 1123 Date
@@ -85,11 +91,8 @@ func (v *Verifier) verifyV4Query(r *http.Request, res Resource, q query) error {
 		return osserr.New(osserr.InvalidArgument,
 			"Presigned V4 URLs require x-oss-credential, x-oss-date, x-oss-expires and x-oss-signature.")
 	}
-	sc, err := parseCredential(cred)
+	sc, err := v.credentialScope(cred)
 	if err != nil {
-		return err
-	}
-	if err := v.checkKey(sc.id); err != nil {
 		return err
 	}
 	signed, err := time.Parse(iso8601Basic, date)
