@@ -18,6 +18,7 @@ import (
 	"github.com/aliyun/aliyun-oss-go-sdk/oss"
 	"github.com/stretchr/testify/require"
 
+	"github.com/ossemu/ossemu/internal/testutil"
 	"github.com/ossemu/ossemu/notifier"
 	"github.com/ossemu/ossemu/notifier/mns"
 )
@@ -119,22 +120,16 @@ func TestRunNotifies(t *testing.T) {
 	require.Equal(t, "CERTIFICATE", block.Type)
 
 	// Its delivery state, on the OSS port behind Basic auth.
-	req, _ := http.NewRequest("GET", endpoint+StatusPrefix+"/tasks/"+res.TaskId, nil)
-	req.SetBasicAuth(DefaultAccessKeyID, DefaultAccessKeySecret)
 	require.Eventually(t, func() bool {
-		resp, err := http.DefaultClient.Do(req)
-		require.NoError(t, err)
-		defer resp.Body.Close()
+		resp, body := testutil.GetBasicAuth(t.Context(), t, endpoint+StatusPrefix+"/tasks/"+res.TaskId, DefaultAccessKeyID, DefaultAccessKeySecret)
 		var st notifier.MessageStatus
-		return resp.StatusCode == http.StatusOK && json.NewDecoder(resp.Body).Decode(&st) == nil && st.State == notifier.StateDelivered
+		return resp.StatusCode == http.StatusOK && json.Unmarshal(body, &st) == nil && st.State == notifier.StateDelivered
 	}, 10*time.Second, 10*time.Millisecond)
-	resp, err = http.Get(endpoint + StatusPrefix + "/tasks/" + res.TaskId)
-	require.NoError(t, err)
-	resp.Body.Close()
-	require.Equal(t, http.StatusUnauthorized, resp.StatusCode)
+	resp, _ = testutil.GetBasicAuth(t.Context(), t, endpoint+StatusPrefix+"/tasks/"+res.TaskId, "", "")
+	require.Equal(t, http.StatusUnauthorized, resp.StatusCode, "no credentials")
 
 	// The topic named by the task exists on the MNS port.
-	req, _ = http.NewRequest("GET", mnsURL+"/topics/done", nil)
+	req, _ := http.NewRequest("GET", mnsURL+"/topics/done", nil)
 	date := time.Now().UTC().Format(http.TimeFormat)
 	req.Header.Set("Date", date)
 	req.Header.Set("x-mns-version", "2015-06-06")

@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"image/jpeg"
 	"io"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -22,6 +21,7 @@ import (
 	ossv1 "github.com/aliyun/aliyun-oss-go-sdk/oss"
 	"github.com/stretchr/testify/require"
 
+	"github.com/ossemu/ossemu/internal/testutil"
 	"github.com/ossemu/ossemu/storage/s3"
 	"github.com/ossemu/ossemu/storage/s3/s3test"
 )
@@ -201,15 +201,9 @@ func waitTaskDone(t *testing.T, endpoint, id string) {
 	tick := time.NewTicker(100 * time.Millisecond)
 	defer tick.Stop()
 	for {
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, endpoint+"/_ossemu/tasks/"+id, nil)
-		require.NoError(t, err)
-		req.SetBasicAuth(DefaultAccessKeyID, DefaultAccessKeySecret)
-		resp, err := http.DefaultClient.Do(req)
-		require.NoError(t, err)
+		_, body := testutil.GetBasicAuth(ctx, t, endpoint+"/_ossemu/tasks/"+id, DefaultAccessKeyID, DefaultAccessKeySecret)
 		var v struct{ Status, Code, Message string }
-		err = json.NewDecoder(resp.Body).Decode(&v)
-		resp.Body.Close()
-		require.NoError(t, err)
+		require.NoError(t, json.Unmarshal(body, &v), string(body))
 		switch v.Status {
 		case "Succeeded":
 			return
