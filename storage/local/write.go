@@ -5,11 +5,9 @@ import (
 	"context"
 	"crypto/md5"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"hash/crc64"
 	"io"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -52,7 +50,7 @@ func (b *Backend) writeBlob(ctx context.Context, bucket string, body io.Reader, 
 	rel, err := b.storeBlob(bucket, "w-*", func(tmp io.Writer) error {
 		var err error
 		if n, err = io.Copy(io.MultiWriter(tmp, m, c), ctxReader{ctx, body}); err != nil {
-			return bodyError(err)
+			return storage.BodyError(err, "write body")
 		}
 		if opts.Size >= 0 && n != opts.Size {
 			return osserr.New(osserr.IncompleteBody, "the body has %d bytes but %d were announced", n, opts.Size)
@@ -125,22 +123,4 @@ func syncDir(dir string) error {
 		return fmt.Errorf("sync dir %s: %w", dir, err)
 	}
 	return nil
-}
-
-// bodyError turns a failure reading the client's body into an OSS error when
-// it is the client's fault; other errors stay internal.
-func bodyError(err error) error {
-	var mbe *http.MaxBytesError
-	switch {
-	case errors.As(err, &mbe):
-		return osserr.Wrap(osserr.EntityTooLarge, err, "the body exceeds the maximum allowed size of %d bytes", mbe.Limit)
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		return osserr.Wrap(osserr.IncompleteBody, err, "the request body ended before the announced length")
-	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		return osserr.Wrap(osserr.IncompleteBody, err, "the request was cancelled while the body was being received")
-	}
-	if _, ok := osserr.As(err); ok {
-		return err
-	}
-	return fmt.Errorf("write body: %w", err)
 }

@@ -5,12 +5,9 @@ import (
 	"context"
 	"crypto/md5"
 	"encoding/hex"
-	"errors"
-	"fmt"
 	"hash"
 	"hash/crc64"
 	"io"
-	"net/http"
 	"strings"
 
 	"github.com/ossemu/ossemu/osserr"
@@ -52,22 +49,4 @@ func (h *hashReader) check(opts storage.PutOptions) (string, error) {
 		return "", osserr.New(osserr.BadDigest, "the Content-MD5 you specified did not match what was received")
 	}
 	return strings.ToUpper(hex.EncodeToString(sum)), nil
-}
-
-// bodyError turns a failure reading the client's body into an OSS error
-// when it is the client's fault; other errors pass through.
-func bodyError(err error) error {
-	var mbe *http.MaxBytesError
-	switch {
-	case errors.As(err, &mbe):
-		return osserr.Wrap(osserr.EntityTooLarge, err, "the body exceeds the maximum allowed size of %d bytes", mbe.Limit)
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		return osserr.Wrap(osserr.IncompleteBody, err, "the request body ended before the announced length")
-	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		return osserr.Wrap(osserr.IncompleteBody, err, "the request was cancelled while the body was being received")
-	}
-	if _, ok := osserr.As(err); ok {
-		return err
-	}
-	return fmt.Errorf("reading body: %w", err)
 }

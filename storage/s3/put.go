@@ -32,7 +32,7 @@ func (b *Backend) PutObject(ctx context.Context, bucket, key string, body io.Rea
 	var first bytes.Buffer
 	_, err := io.CopyN(&first, h, b.cfg.PartSize+1)
 	if err != nil && !errors.Is(err, io.EOF) {
-		return storage.ObjectInfo{}, bodyError(err)
+		return storage.ObjectInfo{}, storage.BodyError(err, "reading body")
 	}
 	if err == nil {
 		return b.putMultipart(ctx, bucket, key, h, first.Bytes(), opts)

@@ -92,7 +92,7 @@ func (b *Backend) putMultipart(ctx context.Context, bucket, key string, h *hashR
 			break
 		}
 		if err != nil {
-			rerr = bodyError(err)
+			rerr = storage.BodyError(err, "reading body")
 			break
 		}
 	}
@@ -104,7 +104,7 @@ func (b *Backend) putMultipart(ctx context.Context, bucket, key string, h *hashR
 	case rerr != nil:
 		return info, rerr
 	case ctx.Err() != nil:
-		return info, bodyError(ctx.Err())
+		return info, storage.BodyError(ctx.Err(), "reading body")
 	}
 	etag, err := h.check(opts)
 	if err != nil {

@@ -37,7 +37,7 @@ func (b *Backend) spool(ctx context.Context, body io.Reader, opts storage.PutOpt
 	case errors.Is(err, io.EOF):
 		sp.mem = buf.Bytes()
 	case err != nil:
-		return sp, bodyError(err)
+		return sp, storage.BodyError(err, "reading body")
 	default:
 		if sp.file, err = os.CreateTemp(b.cfg.TempDir, "ossemu-s3-part-*"); err != nil {
 			return sp, fmt.Errorf("spooling part: %w", err)
@@ -47,7 +47,7 @@ func (b *Backend) spool(ctx context.Context, body io.Reader, opts storage.PutOpt
 		}
 		m, err := io.Copy(sp.file, h)
 		if err != nil {
-			return sp, bodyError(err)
+			return sp, storage.BodyError(err, "reading body")
 		}
 		n += m
 	}

@@ -1,0 +1,50 @@
+package storage
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/ossemu/ossemu/osserr"
+)
+
+func TestBodyError(t *testing.T) {
+	t.Parallel()
+	own := osserr.New(osserr.BadDigest, "digest")
+	disk := errors.New("no space left on device")
+	tests := []struct {
+		name string
+		err  error
+		code *osserr.Code // nil: an internal error
+	}{
+		{"too large", fmt.Errorf("copy: %w", &http.MaxBytesError{Limit: 5}), &osserr.EntityTooLarge},
+		{"short", io.ErrUnexpectedEOF, &osserr.IncompleteBody},
+		{"cancelled", context.Canceled, &osserr.IncompleteBody},
+		{"deadline", fmt.Errorf("read: %w", context.DeadlineExceeded), &osserr.IncompleteBody},
+		{"oss error", own, &osserr.BadDigest},
+		{"disk", disk, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			got := BodyError(tc.err, "write body")
+			require.ErrorIs(t, got, tc.err)
+			oe, ok := osserr.As(got)
+			if tc.code == nil {
+				require.False(t, ok, "an I/O failure must stay internal: %v", got)
+				require.EqualError(t, got, "write body: "+tc.err.Error())
+				return
+			}
+			require.True(t, ok, "want %s, got %v", tc.code.Name, got)
+			require.Equal(t, tc.code.Name, oe.Code.Name)
+		})
+	}
+	require.Same(t, own, BodyError(own, "x"), "an OSS error passes through unchanged")
+	oe, _ := osserr.As(BodyError(&http.MaxBytesError{Limit: 5}, "x"))
+	require.Contains(t, oe.Message, "5 bytes")
+}
