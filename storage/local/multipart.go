@@ -147,28 +147,13 @@ func (b *Backend) CompleteUpload(ctx context.Context, bucket, key, uploadID stri
 	if err != nil {
 		return storage.ObjectInfo{}, err
 	}
-	if len(want) == 0 {
-		return storage.ObjectInfo{}, osserr.New(osserr.InvalidPart, "CompleteMultipartUpload needs at least one part")
-	}
 	have, err := b.parts(ctx, b.rdb, uploadID, 0, storage.MaxPartNumber+1)
 	if err != nil {
 		return storage.ObjectInfo{}, err
 	}
-	byNum := make(map[int]partRow, len(have))
-	for _, p := range have {
-		byNum[p.PartNumber] = p
-	}
-	chosen := make([]partRow, 0, len(want))
-	for i, w := range want {
-		if i > 0 && w.PartNumber <= want[i-1].PartNumber {
-			return storage.ObjectInfo{}, osserr.New(osserr.InvalidPartOrder, "parts must be listed in ascending order without repeats; part %d follows part %d", w.PartNumber, want[i-1].PartNumber)
-		}
-		p, ok := byNum[w.PartNumber]
-		etag := strings.Trim(w.ETag, `"`)
-		if !ok || !strings.EqualFold(etag, p.ETag) {
-			return storage.ObjectInfo{}, osserr.New(osserr.InvalidPart, "part %d with ETag %q was not uploaded", w.PartNumber, etag)
-		}
-		chosen = append(chosen, p)
+	chosen, err := storage.ChooseParts(want, have, func(p partRow) storage.Part { return p.Part })
+	if err != nil {
+		return storage.ObjectInfo{}, err
 	}
 	bl, err := b.concat(ctx, bucket, chosen)
 	if err != nil {

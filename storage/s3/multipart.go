@@ -84,28 +84,16 @@ func (b *Backend) CompleteUpload(ctx context.Context, bucket, key, uploadID stri
 	if err != nil {
 		return storage.ObjectInfo{}, err
 	}
-	if len(want) == 0 {
-		return storage.ObjectInfo{}, osserr.New(osserr.InvalidPart, "CompleteMultipartUpload needs at least one part")
-	}
-	byNum := make(map[int]storage.Part, len(have))
-	for _, p := range have {
-		byNum[p.PartNumber] = p
+	chosen, err := storage.ChooseParts(want, have, func(p storage.Part) storage.Part { return p })
+	if err != nil {
+		return storage.ObjectInfo{}, err
 	}
 	var (
-		chosen []storage.Part
-		md5s   = md5.New()
-		size   int64
-		crc    uint64
+		md5s = md5.New()
+		size int64
+		crc  uint64
 	)
-	for i, w := range want {
-		if i > 0 && w.PartNumber <= want[i-1].PartNumber {
-			return storage.ObjectInfo{}, osserr.New(osserr.InvalidPartOrder, "parts must be listed in ascending order without repeats; part %d follows part %d", w.PartNumber, want[i-1].PartNumber)
-		}
-		p, ok := byNum[w.PartNumber]
-		etag := strings.Trim(w.ETag, `"`)
-		if !ok || !strings.EqualFold(etag, p.ETag) {
-			return storage.ObjectInfo{}, osserr.New(osserr.InvalidPart, "part %d with ETag %q was not uploaded", w.PartNumber, etag)
-		}
+	for _, p := range chosen {
 		raw, _ := hex.DecodeString(p.ETag)
 		md5s.Write(raw)
 		pc, err := b.partCRC(ctx, bucket, uploadID, p)
@@ -114,7 +102,6 @@ func (b *Backend) CompleteUpload(ctx context.Context, bucket, key, uploadID stri
 		}
 		crc = crc64Combine(crc, pc, p.Size)
 		size += p.Size
-		chosen = append(chosen, p)
 	}
 	s3ETag, err := b.assemble(ctx, bucket, key, uploadID, chosen)
 	if err != nil {

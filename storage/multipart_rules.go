@@ -1,0 +1,38 @@
+package storage
+
+import (
+	"strings"
+
+	"github.com/ossemu/ossemu/osserr"
+)
+
+// ChooseParts checks a CompleteMultipartUpload part list against the parts
+// an upload holds and returns the chosen ones in the client's order. It
+// enforces OSS's rules in one place so every backend refuses the same lists:
+// at least one part (InvalidPart), strictly ascending part numbers with no
+// repeats (InvalidPartOrder), and each part uploaded with the ETag the
+// client names, quotes and case ignored (InvalidPart). The whole list is
+// checked before anything is returned, so a bad list changes nothing.
+// part reads the storage.Part out of a backend's own part record.
+func ChooseParts[T any](want []CompletePart, have []T, part func(T) Part) ([]T, error) {
+	if len(want) == 0 {
+		return nil, osserr.New(osserr.InvalidPart, "CompleteMultipartUpload needs at least one part")
+	}
+	byNum := make(map[int]T, len(have))
+	for _, h := range have {
+		byNum[part(h).PartNumber] = h
+	}
+	chosen := make([]T, 0, len(want))
+	for i, w := range want {
+		if i > 0 && w.PartNumber <= want[i-1].PartNumber {
+			return nil, osserr.New(osserr.InvalidPartOrder, "parts must be listed in ascending order without repeats; part %d follows part %d", w.PartNumber, want[i-1].PartNumber)
+		}
+		h, ok := byNum[w.PartNumber]
+		etag := strings.Trim(w.ETag, `"`)
+		if !ok || !strings.EqualFold(etag, part(h).ETag) {
+			return nil, osserr.New(osserr.InvalidPart, "part %d with ETag %q was not uploaded", w.PartNumber, etag)
+		}
+		chosen = append(chosen, h)
+	}
+	return chosen, nil
+}

@@ -1,0 +1,52 @@
+package storage
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/ossemu/ossemu/osserr"
+)
+
+func TestChooseParts(t *testing.T) {
+	t.Parallel()
+	have := []Part{
+		{PartNumber: 1, ETag: "AAAA"},
+		{PartNumber: 2, ETag: "BBBB"},
+		{PartNumber: 5, ETag: "CCCC"},
+	}
+	tests := []struct {
+		name string
+		want []CompletePart
+		code string // "" when the list is accepted
+		nums []int
+	}{
+		{"all", []CompletePart{{1, "AAAA"}, {2, "BBBB"}, {5, "CCCC"}}, "", []int{1, 2, 5}},
+		{"subset, quoted, lower-case", []CompletePart{{2, `"bbbb"`}, {5, "cccc"}}, "", []int{2, 5}},
+		{"empty", nil, osserr.InvalidPart.Name, nil},
+		{"descending", []CompletePart{{2, "BBBB"}, {1, "AAAA"}}, osserr.InvalidPartOrder.Name, nil},
+		{"repeat", []CompletePart{{1, "AAAA"}, {1, "AAAA"}}, osserr.InvalidPartOrder.Name, nil},
+		{"missing part", []CompletePart{{1, "AAAA"}, {3, "AAAA"}}, osserr.InvalidPart.Name, nil},
+		{"wrong etag", []CompletePart{{1, "BBBB"}}, osserr.InvalidPart.Name, nil},
+		{"order checked before a later bad etag", []CompletePart{{2, "BBBB"}, {2, "XXXX"}}, osserr.InvalidPartOrder.Name, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			got, err := ChooseParts(tc.want, have, func(p Part) Part { return p })
+			if tc.code != "" {
+				oe, ok := osserr.As(err)
+				require.True(t, ok, "want %s, got %v", tc.code, err)
+				require.Equal(t, tc.code, oe.Code.Name)
+				require.Nil(t, got)
+				return
+			}
+			require.NoError(t, err)
+			var nums []int
+			for _, p := range got {
+				nums = append(nums, p.PartNumber)
+			}
+			require.Equal(t, tc.nums, nums)
+		})
+	}
+}
