@@ -52,7 +52,7 @@ func fullScanPage(ctx context.Context, be *Backend, bucket string, o storage.Lis
 		if k <= o.Marker || !strings.HasPrefix(k, o.Prefix) {
 			continue
 		}
-		if cp := rollup(k, o.Prefix, o.Delimiter); cp != "" {
+		if cp := storage.CommonPrefix(k, o.Prefix, o.Delimiter); cp != "" {
 			if seen[cp] {
 				continue
 			}

@@ -3,7 +3,6 @@ package local
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/ossemu/ossemu/storage"
 )
@@ -20,17 +19,6 @@ func successor(p string) string {
 		}
 	}
 	return "" // no upper bound
-}
-
-// rollup returns the common prefix key falls under, or "".
-func rollup(key, prefix, delim string) string {
-	if delim == "" || !strings.HasPrefix(key, prefix) {
-		return ""
-	}
-	if i := strings.Index(key[len(prefix):], delim); i >= 0 {
-		return key[:len(prefix)+i+len(delim)]
-	}
-	return ""
 }
 
 // ListObjects returns one page of keys in byte order. Each page is a few
@@ -50,7 +38,7 @@ func (b *Backend) ListObjects(ctx context.Context, bucket string, opts storage.L
 		lo = opts.Marker + "\x00"
 		// Keys under a common prefix the previous page ended on were
 		// already reported as that prefix.
-		if cp := rollup(opts.Marker, opts.Prefix, opts.Delimiter); cp != "" {
+		if cp := storage.CommonPrefix(opts.Marker, opts.Prefix, opts.Delimiter); cp != "" {
 			lo = successor(cp)
 		}
 	}
@@ -87,7 +75,7 @@ func (b *Backend) ListObjects(ctx context.Context, bucket string, opts storage.L
 				rows.Close()
 				return page, fmt.Errorf("list objects: %w", err)
 			}
-			if cp := rollup(info.Key, opts.Prefix, opts.Delimiter); cp != "" {
+			if cp := storage.CommonPrefix(info.Key, opts.Prefix, opts.Delimiter); cp != "" {
 				if !add(cp) {
 					full = true
 					break

@@ -13,10 +13,6 @@ func (b *Backend) ListUploads(ctx context.Context, bucket string, opts storage.U
 	if err := bucketExists(ctx, b.rdb, bucket); err != nil {
 		return storage.UploadPage{}, err
 	}
-	maxUploads := opts.MaxUploads
-	if maxUploads <= 0 {
-		maxUploads = 1000
-	}
 	q := `SELECT key, id, initiated FROM uploads WHERE bucket = ? AND key >= ?`
 	args := []any{bucket, opts.Prefix}
 	if opts.KeyMarker != "" {
@@ -35,41 +31,21 @@ func (b *Backend) ListUploads(ctx context.Context, bucket string, opts storage.U
 		return storage.UploadPage{}, fmt.Errorf("list uploads: %w", err)
 	}
 	defer rows.Close()
-	var page storage.UploadPage
-	count := 0
-	// A marker under a common prefix means that prefix was already reported.
-	lastCP := rollup(opts.KeyMarker, opts.Prefix, opts.Delimiter)
+	pager := storage.NewUploadPager(opts)
 	for rows.Next() {
 		var up storage.Upload
 		var initiated int64
 		if err := rows.Scan(&up.Key, &up.UploadID, &initiated); err != nil {
-			return page, fmt.Errorf("list uploads: %w", err)
+			return storage.UploadPage{}, fmt.Errorf("list uploads: %w", err)
 		}
 		up.Bucket = bucket
 		up.Initiated = time.Unix(0, initiated).UTC()
-		cp := rollup(up.Key, opts.Prefix, opts.Delimiter)
-		if cp != "" && cp == lastCP {
-			continue
-		}
-		if count == maxUploads {
-			page.IsTruncated = true
+		if !pager.Add(up) {
 			break
 		}
-		count++
-		if cp != "" {
-			lastCP = cp
-			page.CommonPrefixes = append(page.CommonPrefixes, cp)
-			page.NextKeyMarker, page.NextUploadIDMarker = cp, ""
-			continue
-		}
-		page.Uploads = append(page.Uploads, up)
-		page.NextKeyMarker, page.NextUploadIDMarker = up.Key, up.UploadID
 	}
 	if err := rows.Err(); err != nil {
-		return page, fmt.Errorf("list uploads: %w", err)
+		return storage.UploadPage{}, fmt.Errorf("list uploads: %w", err)
 	}
-	if !page.IsTruncated {
-		page.NextKeyMarker, page.NextUploadIDMarker = "", ""
-	}
-	return page, nil
+	return pager.Page(), nil
 }
