@@ -1,11 +1,14 @@
 package storage
 
 import (
+	"bytes"
 	"context"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 
 	"github.com/ossemu/ossemu/osserr"
 )
@@ -32,3 +35,21 @@ func BodyError(err error, op string) error {
 	}
 	return fmt.Errorf("%s: %w", op, err)
 }
+
+// CheckBody compares a received body with what the request announced: n
+// bytes read against opts.Size (IncompleteBody, unless Size is negative) and
+// sum, the body's MD5, against opts.ContentMD5 (BadDigest, when set). Both
+// backends call it after streaming, so the checks and their messages are
+// the same everywhere.
+func CheckBody(n int64, sum []byte, opts PutOptions) error {
+	if opts.Size >= 0 && n != opts.Size {
+		return osserr.New(osserr.IncompleteBody, "the body has %d bytes but %d were announced", n, opts.Size)
+	}
+	if opts.ContentMD5 != nil && !bytes.Equal(opts.ContentMD5, sum) {
+		return osserr.New(osserr.BadDigest, "the Content-MD5 you specified did not match what was received")
+	}
+	return nil
+}
+
+// ETag formats an MD5 digest as OSS's ETag (upper-case hex, no quotes).
+func ETag(sum []byte) string { return strings.ToUpper(hex.EncodeToString(sum)) }

@@ -1,18 +1,14 @@
 package local
 
 import (
-	"bytes"
 	"context"
 	"crypto/md5"
-	"encoding/hex"
 	"fmt"
 	"hash/crc64"
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 
-	"github.com/ossemu/ossemu/osserr"
 	"github.com/ossemu/ossemu/storage"
 )
 
@@ -26,7 +22,7 @@ type blob struct {
 	crc64 uint64
 }
 
-func (bl blob) etag() string { return strings.ToUpper(hex.EncodeToString(bl.md5)) }
+func (bl blob) etag() string { return storage.ETag(bl.md5) }
 
 // ctxReader stops a copy when the request is cancelled.
 type ctxReader struct {
@@ -52,13 +48,7 @@ func (b *Backend) writeBlob(ctx context.Context, bucket string, body io.Reader, 
 		if n, err = io.Copy(io.MultiWriter(tmp, m, c), ctxReader{ctx, body}); err != nil {
 			return storage.BodyError(err, "write body")
 		}
-		if opts.Size >= 0 && n != opts.Size {
-			return osserr.New(osserr.IncompleteBody, "the body has %d bytes but %d were announced", n, opts.Size)
-		}
-		if opts.ContentMD5 != nil && !bytes.Equal(opts.ContentMD5, m.Sum(nil)) {
-			return osserr.New(osserr.BadDigest, "the Content-MD5 you specified did not match what was received")
-		}
-		return nil
+		return storage.CheckBody(n, m.Sum(nil), opts)
 	})
 	if err != nil {
 		return blob{}, err

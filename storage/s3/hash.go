@@ -1,16 +1,12 @@
 package s3
 
 import (
-	"bytes"
 	"context"
 	"crypto/md5"
-	"encoding/hex"
 	"hash"
 	"hash/crc64"
 	"io"
-	"strings"
 
-	"github.com/ossemu/ossemu/osserr"
 	"github.com/ossemu/ossemu/storage"
 )
 
@@ -41,12 +37,9 @@ func (h *hashReader) Read(p []byte) (int, error) {
 // check compares what was read with the announced size and Content-MD5, and
 // returns the OSS ETag (upper-case hex MD5).
 func (h *hashReader) check(opts storage.PutOptions) (string, error) {
-	if opts.Size >= 0 && h.n != opts.Size {
-		return "", osserr.New(osserr.IncompleteBody, "the body has %d bytes but %d were announced", h.n, opts.Size)
-	}
 	sum := h.md5.Sum(nil)
-	if opts.ContentMD5 != nil && !bytes.Equal(opts.ContentMD5, sum) {
-		return "", osserr.New(osserr.BadDigest, "the Content-MD5 you specified did not match what was received")
+	if err := storage.CheckBody(h.n, sum, opts); err != nil {
+		return "", err
 	}
-	return strings.ToUpper(hex.EncodeToString(sum)), nil
+	return storage.ETag(sum), nil
 }
