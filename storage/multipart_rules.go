@@ -1,6 +1,9 @@
 package storage
 
 import (
+	"crypto/md5"
+	"encoding/hex"
+	"fmt"
 	"strings"
 
 	"github.com/ossemu/ossemu/osserr"
@@ -35,4 +38,18 @@ func ChooseParts[T any](want []CompletePart, have []T, part func(T) Part) ([]T, 
 		chosen = append(chosen, h)
 	}
 	return chosen, nil
+}
+
+// MultipartETag is the ETag OSS gives an object made by
+// CompleteMultipartUpload: the upper-case hex MD5 of the parts' binary MD5s
+// (their ETags decoded) in order, then "-" and the part count. Clients
+// compare it with their own computation, so every backend must build it the
+// same way.
+func MultipartETag[T any](parts []T, part func(T) Part) string {
+	sum := md5.New()
+	for _, p := range parts {
+		raw, _ := hex.DecodeString(part(p).ETag)
+		sum.Write(raw)
+	}
+	return fmt.Sprintf("%s-%d", ETag(sum.Sum(nil)), len(parts))
 }

@@ -1,6 +1,9 @@
 package storage
 
 import (
+	"crypto/md5"
+	"encoding/hex"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -49,4 +52,24 @@ func TestChooseParts(t *testing.T) {
 			require.Equal(t, tc.nums, nums)
 		})
 	}
+}
+
+func TestMultipartETag(t *testing.T) {
+	t.Parallel()
+	bodies := []string{"hello", "world", ""}
+	var parts []Part
+	var cat []byte
+	for i, b := range bodies {
+		sum := md5.Sum([]byte(b))
+		cat = append(cat, sum[:]...)
+		etag := hex.EncodeToString(sum[:])
+		if i%2 == 0 {
+			etag = strings.ToUpper(etag) // as UploadPart returns it; case must not matter
+		}
+		parts = append(parts, Part{PartNumber: i + 1, ETag: etag})
+	}
+	want := md5.Sum(cat)
+	got := MultipartETag(parts, func(p Part) Part { return p })
+	require.Equal(t, strings.ToUpper(hex.EncodeToString(want[:]))+"-3", got)
+	require.NotEqual(t, got, MultipartETag(parts[:2], func(p Part) Part { return p }))
 }

@@ -2,9 +2,7 @@ package local
 
 import (
 	"context"
-	"crypto/md5"
 	"database/sql"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -151,7 +149,8 @@ func (b *Backend) CompleteUpload(ctx context.Context, bucket, key, uploadID stri
 	if err != nil {
 		return storage.ObjectInfo{}, err
 	}
-	chosen, err := storage.ChooseParts(want, have, func(p partRow) storage.Part { return p.Part })
+	part := func(p partRow) storage.Part { return p.Part }
+	chosen, err := storage.ChooseParts(want, have, part)
 	if err != nil {
 		return storage.ObjectInfo{}, err
 	}
@@ -160,7 +159,7 @@ func (b *Backend) CompleteUpload(ctx context.Context, bucket, key, uploadID stri
 		return storage.ObjectInfo{}, err
 	}
 	info := storage.ObjectInfo{
-		Bucket: bucket, Key: key, Size: bl.size, ETag: multipartETag(bl, len(chosen)), CRC64: bl.crc64,
+		Bucket: bucket, Key: key, Size: bl.size, ETag: storage.MultipartETag(chosen, part), CRC64: bl.crc64,
 		LastModified: time.Now().UTC(), ContentType: up.opts.ContentType,
 		UserMeta: up.opts.UserMeta, Headers: up.opts.Headers, PartCount: len(chosen),
 	}
@@ -172,16 +171,13 @@ func (b *Backend) CompleteUpload(ctx context.Context, bucket, key, uploadID stri
 	return info, nil
 }
 
-// concat streams parts into a new blob; the returned md5 field holds the
-// multipart ETag digest, not the MD5 of the content.
+// concat streams parts into a new blob. Its md5 field stays empty: the
+// object's ETag is derived from the parts' (storage.MultipartETag).
 func (b *Backend) concat(ctx context.Context, bucket string, parts []partRow) (blob, error) {
-	etagSum := md5.New()
 	c := crc64.New(crcTable)
 	var total int64
 	rel, err := b.storeBlob(bucket, "c-*", func(tmp io.Writer) error {
 		for _, p := range parts {
-			raw, _ := hex.DecodeString(p.ETag)
-			etagSum.Write(raw)
 			f, err := os.Open(b.abs(p.rel))
 			if err != nil {
 				return fmt.Errorf("open part %d: %w", p.PartNumber, err)
@@ -198,11 +194,8 @@ func (b *Backend) concat(ctx context.Context, bucket string, parts []partRow) (b
 	if err != nil {
 		return blob{}, err
 	}
-	return blob{rel: rel, size: total, md5: etagSum.Sum(nil), crc64: c.Sum64()}, nil
+	return blob{rel: rel, size: total, crc64: c.Sum64()}, nil
 }
-
-// multipartETag formats the concat digest as OSS does.
-func multipartETag(bl blob, n int) string { return fmt.Sprintf("%s-%d", bl.etag(), n) }
 
 // dropUpload deletes an upload's rows and part blobs.
 func (b *Backend) dropUpload(ctx context.Context, uploadID string) {

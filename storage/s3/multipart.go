@@ -2,7 +2,6 @@ package s3
 
 import (
 	"context"
-	"crypto/md5"
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
@@ -84,18 +83,16 @@ func (b *Backend) CompleteUpload(ctx context.Context, bucket, key, uploadID stri
 	if err != nil {
 		return storage.ObjectInfo{}, err
 	}
-	chosen, err := storage.ChooseParts(want, have, func(p storage.Part) storage.Part { return p })
+	part := func(p storage.Part) storage.Part { return p }
+	chosen, err := storage.ChooseParts(want, have, part)
 	if err != nil {
 		return storage.ObjectInfo{}, err
 	}
 	var (
-		md5s = md5.New()
 		size int64
 		crc  uint64
 	)
 	for _, p := range chosen {
-		raw, _ := hex.DecodeString(p.ETag)
-		md5s.Write(raw)
 		pc, err := b.partCRC(ctx, bucket, uploadID, p)
 		if err != nil {
 			return storage.ObjectInfo{}, err
@@ -120,7 +117,7 @@ func (b *Backend) CompleteUpload(ctx context.Context, bucket, key, uploadID stri
 	}
 	info := st
 	info.Size, info.CRC64, info.PartCount = size, crc, len(chosen)
-	info.ETag = fmt.Sprintf("%s-%d", strings.ToUpper(hex.EncodeToString(md5s.Sum(nil))), len(chosen))
+	info.ETag = storage.MultipartETag(chosen, part)
 	if err := b.setMeta(ctx, info, s3ETag); err != nil {
 		b.cfg.Logger.WarnContext(ctx, "s3: recording CRC-64 and ETag", "bucket", bucket, "key", key, "err", err)
 	}
