@@ -11,7 +11,6 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/stretchr/testify/require"
 
@@ -27,10 +26,7 @@ func TestForeignObjects(t *testing.T) {
 	b := newBackend(t, cfg, "fx-")
 	ctx := context.Background()
 	require.NoError(t, b.CreateBucket(ctx, "foreign"))
-	raw := awss3.New(awss3.Options{
-		Region: cfg.Region, BaseEndpoint: aws.String(cfg.Endpoint), UsePathStyle: true,
-		Credentials: credentials.NewStaticCredentialsProvider(cfg.AccessKeyID, cfg.SecretAccessKey, ""),
-	})
+	raw := rawClient(cfg)
 	body := randomBytes(300<<10, 9)
 	for _, key := range []string{"by-stat.bin", "by-get.bin"} {
 		_, err := raw.PutObject(ctx, &awss3.PutObjectInput{

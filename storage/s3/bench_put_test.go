@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/stretchr/testify/require"
 
@@ -26,10 +25,7 @@ func BenchmarkPut(b *testing.B) {
 	ctx := context.Background()
 	require.NoError(b, be.CreateBucket(ctx, "bench"))
 	body := randomBytes(64<<20, 4)
-	raw := awss3.New(awss3.Options{
-		Region: cfg.Region, BaseEndpoint: aws.String(cfg.Endpoint), UsePathStyle: true,
-		Credentials: credentials.NewStaticCredentialsProvider(cfg.AccessKeyID, cfg.SecretAccessKey, ""),
-	})
+	raw := rawClient(cfg)
 	var ref, ours time.Duration
 	b.SetBytes(int64(2 * len(body)))
 	for b.Loop() {

@@ -4,12 +4,10 @@ import (
 	"bytes"
 	"context"
 	"io"
-	"math/rand/v2"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/stretchr/testify/require"
 
@@ -29,17 +27,10 @@ func BenchmarkRead(b *testing.B) {
 	ctx := context.Background()
 	require.NoError(b, be.CreateBucket(ctx, "bench"))
 	const size = 32 << 20
-	rng := rand.New(rand.NewPCG(1, 1))
-	body := make([]byte, size)
-	for i := range body {
-		body[i] = byte(rng.Uint32())
-	}
+	body := randomBytes(size, 1)
 	_, err := be.PutObject(ctx, "bench", "clip.mp4", bytes.NewReader(body), storage.PutOptions{Size: size})
 	require.NoError(b, err)
-	raw := awss3.New(awss3.Options{
-		Region: cfg.Region, BaseEndpoint: aws.String(cfg.Endpoint), UsePathStyle: true,
-		Credentials: credentials.NewStaticCredentialsProvider(cfg.AccessKeyID, cfg.SecretAccessKey, ""),
-	})
+	raw := rawClient(cfg)
 	var ref, ours time.Duration
 	buf := make([]byte, 32<<10)
 	b.SetBytes(2 * size)

@@ -7,6 +7,9 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/stretchr/testify/require"
 
 	"github.com/ossemu/ossemu/osserr"
@@ -59,6 +62,15 @@ func newBackend(t *testing.T, cfg s3.Config, prefix string) *s3.Backend {
 	b, err := s3.New(cfg)
 	require.NoError(t, err)
 	return b
+}
+
+// rawClient is a plain S3 client on cfg's store, for writing objects as
+// another client would and for reference timings.
+func rawClient(cfg s3.Config) *awss3.Client {
+	return awss3.New(awss3.Options{
+		Region: cfg.Region, BaseEndpoint: aws.String(cfg.Endpoint), UsePathStyle: true,
+		Credentials: credentials.NewStaticCredentialsProvider(cfg.AccessKeyID, cfg.SecretAccessKey, ""),
+	})
 }
 
 func requireCode(t *testing.T, err error, c osserr.Code) {
