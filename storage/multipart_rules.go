@@ -53,3 +53,16 @@ func MultipartETag[T any](parts []T, part func(T) Part) string {
 	}
 	return fmt.Sprintf("%s-%d", ETag(sum.Sum(nil)), len(parts))
 }
+
+// DefaultMaxParts is the page size ListParts uses when the client names
+// none (OSS's max-parts default).
+const DefaultMaxParts = 1000
+
+// PageSize is o.MaxParts, or DefaultMaxParts when it is not positive, so
+// every backend cuts ListParts pages the same size.
+func (o PartListOptions) PageSize() int {
+	if o.MaxParts <= 0 {
+		return DefaultMaxParts
+	}
+	return o.MaxParts
+}

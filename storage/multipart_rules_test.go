@@ -73,3 +73,10 @@ func TestMultipartETag(t *testing.T) {
 	require.Equal(t, strings.ToUpper(hex.EncodeToString(want[:]))+"-3", got)
 	require.NotEqual(t, got, MultipartETag(parts[:2], func(p Part) Part { return p }))
 }
+
+func TestPartListPageSize(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ max, want int }{{0, DefaultMaxParts}, {-3, DefaultMaxParts}, {1, 1}, {7, 7}} {
+		require.Equal(t, tc.want, PartListOptions{MaxParts: tc.max}.PageSize(), "MaxParts %d", tc.max)
+	}
+}

@@ -220,10 +220,7 @@ func (b *Backend) ListParts(ctx context.Context, bucket, key, uploadID string, o
 	if _, err := b.upload(ctx, b.rdb, bucket, key, uploadID); err != nil {
 		return storage.PartPage{}, err
 	}
-	maxParts := opts.MaxParts
-	if maxParts <= 0 {
-		maxParts = 1000
-	}
+	maxParts := opts.PageSize()
 	rows, err := b.parts(ctx, b.rdb, uploadID, opts.PartNumberMarker, maxParts+1)
 	if err != nil {
 		return storage.PartPage{}, err

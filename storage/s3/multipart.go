@@ -148,10 +148,7 @@ func (b *Backend) forget(uploadID string) {
 
 // ListParts returns one page of an upload's staged parts.
 func (b *Backend) ListParts(ctx context.Context, bucket, key, uploadID string, opts storage.PartListOptions) (storage.PartPage, error) {
-	maxParts := opts.MaxParts
-	if maxParts <= 0 {
-		maxParts = 1000
-	}
+	maxParts := opts.PageSize()
 	if err := b.checkUpload(ctx, bucket, key, uploadID); err != nil {
 		return storage.PartPage{}, err
 	}
