@@ -76,9 +76,10 @@ func (r *clipRun) open() error {
 
 	in := r.src.in
 	mk := func(st *astiav.Stream, decode bool, threads int) (*streamState, error) {
-		s := &streamState{st: st, tb: st.TimeBase(), nextPts: NoPTS}
-		s.origin = in.StartTime(st) + astiav.RescaleQ(r.src.clip.Start.Microseconds(), astiav.NewRational(1, 1_000_000), st.TimeBase())
-		s.nextPts = s.origin
+		s := &streamState{st: st, tb: st.TimeBase(), start: in.StartTime(st)}
+		s.origin = s.start + astiav.RescaleQ(r.src.clip.Start.Microseconds(), astiav.NewRational(1, 1_000_000), st.TimeBase())
+		// Reading starts at the stream's start; seek moves this to ss.
+		s.nextPts = s.start
 		if decode {
 			d, err := in.OpenDecoder(st, threads, nil)
 			if err != nil {
@@ -106,9 +107,14 @@ func (r *clipRun) open() error {
 
 // seek jumps to the keyframe at or before ss; frames between it and ss are
 // decoded and dropped. A failed seek just means reading from the start.
+// A stream whose length libav only guessed from the bitrate (a raw H.264
+// or HEVC elementary stream: no timestamps, no index) is not seeked: the
+// seek would land at a byte offset computed from that guess, possibly past
+// the data, and frames there have no time to check it by. Such clips are
+// decoded from the start, timed by frame count, and trimmed as they go.
 func (r *clipRun) seek() {
 	ss := r.src.clip.Start
-	if ss <= 0 {
+	if ss <= 0 || r.src.in.DurationGuessed() {
 		return
 	}
 	start := int64(0)
@@ -117,6 +123,13 @@ func (r *clipRun) seek() {
 	}
 	if r.src.in.Format.SeekFrame(-1, start+ss.Microseconds(), astiav.NewSeekFlags(astiav.SeekFlagBackward)) == nil {
 		r.seeked = true
+		// Frames without a timestamp right after the seek are taken to
+		// be at ss, the best guess left.
+		for _, s := range []*streamState{r.video, r.audio} {
+			if s != nil {
+				s.nextPts = s.origin
+			}
+		}
 	}
 }
 
@@ -139,7 +152,7 @@ func (r *clipRun) rewind() error {
 		}
 		s.gr.close() // may hold samples from the overshot position
 		s.gr, s.rebuilt = nil, false
-		s.nextPts, s.end, s.done = s.origin, 0, false
+		s.nextPts, s.end, s.done = s.start, 0, false
 		s.pktEnd, s.pktEndOK = 0, false
 	}
 	r.pending.Unref()

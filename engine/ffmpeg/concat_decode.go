@@ -27,6 +27,7 @@ type streamState struct {
 	grKey    string // input size/format the graph was built for
 	rebuilt  bool   // the graph was replaced mid-clip
 	tb       astiav.Rational
+	start    int64   // stream timestamp of the file's start
 	origin   int64   // stream timestamp of the clip's 0
 	end      float64 // end of the content seen, seconds from the origin
 	done     bool    // a frame at or past t was seen
@@ -301,7 +302,11 @@ func (r *clipRun) onAudio(f *astiav.Frame) error {
 func (r *clipRun) drainAudio() error {
 	return r.audio.gr.drain(func(out *astiav.Frame) error {
 		r.emitted = true
-		if err := r.o.emitAudio(out); err != nil {
+		pts := out.Pts()
+		if pts != NoPTS {
+			pts = astiav.RescaleQ(pts, r.audio.gr.timeBase(), astiav.NewRational(1, max(out.SampleRate(), 1)))
+		}
+		if err := r.o.emitAudio(out, pts); err != nil {
 			return err
 		}
 		if r.video == nil || r.video.dec == nil {

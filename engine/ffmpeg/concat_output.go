@@ -145,16 +145,37 @@ func (o *output) encodeVideo(f *astiav.Frame) error {
 	return nil
 }
 
-// emitAudio queues a clip's normalised audio frame, cut at t.
-func (o *output) emitAudio(f *astiav.Frame) error {
-	n := int64(f.NbSamples())
+// emitAudio queues a clip's normalised audio frame, cut at t. pts is the
+// frame's first sample counted from the clip's start (NoPTS: append). The
+// frame is placed at that sample, not merely appended: when a clip's audio
+// graph is rebuilt mid-clip (a broadcast switching sample rate or layout)
+// the new graph starts at its first frame's time, which may overlap the
+// old graph's tail (the new segment's encoder priming) or leave a gap.
+// Overlapping samples are dropped and gaps padded with silence, so the
+// audio stays on the clock the video uses. Differences under a
+// millisecond are rounding and are ignored.
+func (o *output) emitAudio(f *astiav.Frame, pts int64) error {
+	skip := int64(0)
+	if pts != NoPTS {
+		at := o.audioAt(o.clipStart) + pts
+		tol := int64(max(o.srate/1000, 1))
+		switch {
+		case at > o.aPos+tol:
+			if err := o.fillAudio(at); err != nil {
+				return err
+			}
+		case at < o.aPos-tol:
+			skip = o.aPos - at
+		}
+	}
+	n := int64(f.NbSamples()) - skip
 	if o.aLimit >= 0 {
 		n = min(n, o.aLimit-o.aPos)
 	}
 	if n <= 0 {
 		return nil
 	}
-	if err := o.fifo.write(f, int(n)); err != nil {
+	if err := o.fifo.write(f, int(skip), int(n)); err != nil {
 		return err
 	}
 	o.aPos += n

@@ -65,13 +65,31 @@ func (q *audioFIFO) allocFrame(n int) (*astiav.Frame, error) {
 // size is the number of buffered samples.
 func (q *audioFIFO) size() int { return int(C.av_audio_fifo_size(q.fifo)) }
 
-// write appends the first n samples of f (which must be in the FIFO's format).
-func (q *audioFIFO) write(f *astiav.Frame, n int) error {
+// write appends n samples of f (which must be in the FIFO's format),
+// starting at sample off.
+func (q *audioFIFO) write(f *astiav.Frame, off, n int) error {
 	if n <= 0 {
 		return nil
 	}
 	cf := cFrame(f)
-	if got := C.av_audio_fifo_write(q.fifo, (*unsafe.Pointer)(unsafe.Pointer(cf.extended_data)), C.int(n)); int(got) != n {
+	data := (*unsafe.Pointer)(unsafe.Pointer(cf.extended_data))
+	if off > 0 {
+		fmtC := C.enum_AVSampleFormat(q.shape.Format)
+		planes, step := 1, int(C.av_get_bytes_per_sample(fmtC))
+		if C.av_sample_fmt_is_planar(fmtC) != 0 {
+			planes = q.chans
+		} else {
+			step *= q.chans
+		}
+		src := unsafe.Slice(data, planes)
+		// C pointers only, so this Go slice may be handed to C.
+		ptrs := make([]unsafe.Pointer, planes)
+		for i := range ptrs {
+			ptrs[i] = unsafe.Add(src[i], off*step)
+		}
+		data = &ptrs[0]
+	}
+	if got := C.av_audio_fifo_write(q.fifo, data, C.int(n)); int(got) != n {
 		return fmt.Errorf("ffmpeg: audio fifo write: %w", astiav.Error(int(got)))
 	}
 	return nil
@@ -81,7 +99,7 @@ func (q *audioFIFO) write(f *astiav.Frame, n int) error {
 func (q *audioFIFO) writeSilence(n int) error {
 	for n > 0 {
 		k := min(n, q.silence.NbSamples())
-		if err := q.write(q.silence, k); err != nil {
+		if err := q.write(q.silence, 0, k); err != nil {
 			return err
 		}
 		n -= k
