@@ -113,11 +113,13 @@ func TestConcatNoLeak(t *testing.T) {
 		return ctRSS(t)
 	}
 	round(25) // glibc adds arenas as codec threads come and go, then settles
-	rss := []int64{ctRSS(t), round(10), round(10), round(10)}
-	t.Logf("RSS after warm-up and each further 20 tasks (KiB): %v", rss)
-	// A leaked 640x480 frame per task alone would add 9 MiB per window.
+	// 200 tasks in all: the warm-up's 50, then three windows of 50.
+	rss := []int64{ctRSS(t), round(25), round(25), round(25)}
+	t.Logf("RSS after warm-up and each further 50 tasks (KiB): %v", rss)
+	// A leaked 640x480 frame per task alone would add 22 MiB per window;
+	// allocator noise on a busy machine has been seen near 9 MiB.
 	growth := min(rss[1]-rss[0], rss[2]-rss[1], rss[3]-rss[2])
-	require.Less(t, growth, int64(8<<10), "RSS keeps growing")
+	require.Less(t, growth, int64(12<<10), "RSS keeps growing")
 }
 
 // ctRSS is the process's resident set in KiB, after a full Go GC.
