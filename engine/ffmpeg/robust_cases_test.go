@@ -148,6 +148,7 @@ func rbCases() []rbCase {
 				rbArgs(rbVideo("64x48", "25", "1"), rbTone("48000", "1"), []string{"-c:v", "libvpx", "-c:a", "libvorbis"}),
 				rbArgs(rbVideo("96x54", "25", "1"), rbTone("48000", "1"), []string{"-c:v", "libvpx", "-c:a", "libvorbis"}))},
 		{name: "ts changing audio rate", key: "switch.ts", w: 64, h: 36, dur: 2, cells: 4,
+			concatDefect: "after a mid-clip audio format change concat outputs ~0.1 s more audio than the input holds (2.15 s audio, 2.04 s video); the rebuilt graph restarts at the new frame's pts instead of where the old graph's output ended (concat_decode.go graphStart/restartGraph)",
 			clip: rbCatTS("rb-switch.ts",
 				rbArgs(rbVideo("64x36", "25", "1"), rbTone("44100", "1"), rbX264, rbAAC),
 				rbArgs(rbVideo("64x36", "25", "1"), rbTone("48000", "1"), []string{"-ac", "2"}, rbX264, rbAAC,

@@ -47,6 +47,7 @@ type rbCase struct {
 	gray           int     // the picture is flat gray at this full-range level
 	spriteCode     osserr.Code
 	noJoin         string // why the join with pre.mov is skipped
+	concatDefect   string // a known concat defect: its concat checks are skipped
 	audioOnly      bool   // no video: concat makes 1280×720 black (alone)
 	avgCells       int    // sprite cells for m_avg,num_3 (0: 3)
 }
@@ -158,6 +159,9 @@ func rbCheckJoin(t *testing.T, tc rbCase, clip string, store storage.Backend) {
 // rbCheckConcatJob runs job, whose clips play lead seconds before tc's.
 func rbCheckConcatJob(t *testing.T, tc rbCase, clip string, job *queue.Job, lead float64) {
 	t.Helper()
+	if tc.concatDefect != "" {
+		t.Skip("known defect: " + tc.concatDefect)
+	}
 	res, err := rbRunTask(t, NewConcat(Config{VideoPreset: "ultrafast"}), job)
 	if tc.concat == rbInvalid || (tc.concat == rbOKorFail && err != nil) {
 		rbRequireFailure(t, res, err, osserr.InvalidMedia, fmt.Sprintf("clip %d", 1+int(lead)), tc.key)
