@@ -140,7 +140,7 @@ func displaySize(c *clipSource) (float64, float64) {
 // reference picture size. Sizes are even because 4:2:0 needs it.
 func outputSize(o *parser.VideoOptions, refW, refH float64) (int, int, error) {
 	if o.Width == 0 && o.Height == 0 {
-		return evenDown(refW), evenDown(refH), nil
+		return boundedSize(refW, refH)
 	}
 	w, h := float64(o.Width), float64(o.Height)
 	switch {
@@ -155,7 +155,7 @@ func outputSize(o *parser.VideoOptions, refW, refH float64) (int, int, error) {
 	if refW*refH < w*h {
 		switch o.SizeOpt {
 		case parser.OptSourceLower:
-			return evenDown(refW), evenDown(refH), nil
+			return boundedSize(refW, refH)
 		case parser.OptFailLower:
 			return 0, 0, osserr.New(osserr.InvalidArgument,
 				"parameter s: the align clip's resolution %dx%d is lower than %dx%d (sopt_2)",
@@ -165,6 +165,20 @@ func outputSize(o *parser.VideoOptions, refW, refH float64) (int, int, error) {
 	if o.ScaleType == parser.Fit {
 		cw, ch := containSize(refW, refH, int(w), int(h))
 		w, h = float64(cw), float64(ch)
+	}
+	return boundedSize(w, h)
+}
+
+// maxOutputSide is the largest output side, the bound `s` has: a clip that
+// declares a larger picture (or a derived side past it) is scaled down,
+// keeping its aspect ratio, so a lying header cannot make the encoder
+// allocate gigabytes.
+const maxOutputSide = 4096
+
+// boundedSize makes an even output size within maxOutputSide on both sides.
+func boundedSize(w, h float64) (int, int, error) {
+	if k := min(maxOutputSide/w, maxOutputSide/h); k < 1 {
+		w, h = w*k, h*k
 	}
 	return evenDown(w), evenDown(h), nil
 }

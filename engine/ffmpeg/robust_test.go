@@ -46,10 +46,8 @@ type rbCase struct {
 	topWhite       bool    // upright picture is white on top, black below
 	gray           int     // the picture is flat gray at this full-range level
 	spriteCode     osserr.Code
-	noJoin         string // why the join with pre.mov is skipped
-	concatDefect   string // a known concat defect: its concat checks are skipped
-	audioOnly      bool   // no video: concat makes 1280×720 black (alone)
-	avgCells       int    // sprite cells for m_avg,num_3 (0: 3)
+	audioOnly      bool // no video: concat makes 1280×720 black (alone)
+	avgCells       int  // sprite cells for m_avg,num_3 (0: 3)
 }
 
 // rbRunTask runs a processor under a deadline and fails the test if it
@@ -159,9 +157,6 @@ func rbCheckJoin(t *testing.T, tc rbCase, clip string, store storage.Backend) {
 // rbCheckConcatJob runs job, whose clips play lead seconds before tc's.
 func rbCheckConcatJob(t *testing.T, tc rbCase, clip string, job *queue.Job, lead float64) {
 	t.Helper()
-	if tc.concatDefect != "" {
-		t.Skip("known defect: " + tc.concatDefect)
-	}
 	res, err := rbRunTask(t, NewConcat(Config{VideoPreset: "ultrafast"}), job)
 	if tc.concat == rbInvalid || (tc.concat == rbOKorFail && err != nil) {
 		rbRequireFailure(t, res, err, osserr.InvalidMedia, fmt.Sprintf("clip %d", 1+int(lead)), tc.key)
@@ -239,9 +234,6 @@ func TestRobustInputs(t *testing.T) {
 				})
 				t.Run("join/"+sname, func(t *testing.T) {
 					t.Parallel()
-					if tc.noJoin != "" {
-						t.Skip(tc.noJoin)
-					}
 					rbCheckJoin(t, tc, clip, s)
 				})
 			}
