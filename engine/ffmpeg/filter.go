@@ -56,10 +56,21 @@ func newGraph(audio bool, srcArgs astiav.FilterArgs, spec string, threads int) (
 		return nil, fmt.Errorf("ffmpeg: creating %s: %w", sinkName, err)
 	}
 
+	if err = linkGraph(gr.g, gr.src, gr.sink, spec); err != nil {
+		return nil, err
+	}
+	gr.out = astiav.AllocFrame()
+	gr.c.Add(gr.out.Free)
+	return gr, nil
+}
+
+// linkGraph parses spec between the buffer source src and the sink, then
+// configures the graph. Both engines build their graphs through it.
+func linkGraph(g *astiav.FilterGraph, src, sink *astiav.FilterContext, spec string) error {
 	outputs := astiav.AllocFilterInOut()
 	inputs := astiav.AllocFilterInOut()
 	if outputs == nil || inputs == nil {
-		return nil, errors.New("ffmpeg: allocating filter in/out failed")
+		return errors.New("ffmpeg: allocating filter in/out failed")
 	}
 	// Parse takes ownership of whatever it links; freeing the heads after
 	// Parse is what ffmpeg's own examples do (avfilter_inout_free on NULL
@@ -67,23 +78,20 @@ func newGraph(audio bool, srcArgs astiav.FilterArgs, spec string, threads int) (
 	defer outputs.Free()
 	defer inputs.Free()
 	outputs.SetName("in")
-	outputs.SetFilterContext(gr.src)
+	outputs.SetFilterContext(src)
 	outputs.SetPadIdx(0)
 	outputs.SetNext(nil)
 	inputs.SetName("out")
-	inputs.SetFilterContext(gr.sink)
+	inputs.SetFilterContext(sink)
 	inputs.SetPadIdx(0)
 	inputs.SetNext(nil)
-
-	if err = gr.g.Parse(spec, inputs, outputs); err != nil {
-		return nil, fmt.Errorf("ffmpeg: parsing filter graph %q: %w", spec, err)
+	if err := g.Parse(spec, inputs, outputs); err != nil {
+		return fmt.Errorf("ffmpeg: parsing filter graph %q: %w", spec, err)
 	}
-	if err = gr.g.Configure(); err != nil {
-		return nil, fmt.Errorf("ffmpeg: configuring filter graph %q: %w", spec, err)
+	if err := g.Configure(); err != nil {
+		return fmt.Errorf("ffmpeg: configuring filter graph %q: %w", spec, err)
 	}
-	gr.out = astiav.AllocFrame()
-	gr.c.Add(gr.out.Free)
-	return gr, nil
+	return nil
 }
 
 // push feeds one frame; the graph takes its own reference.

@@ -100,24 +100,7 @@ func (s *cellScaler) build(f *astiav.Frame, tb astiav.Rational) (err error) {
 	if s.sink, err = s.graph.NewFilterContext(astiav.FindFilterByName("buffersink"), "out", nil); err != nil {
 		return fmt.Errorf("ffmpeg: creating buffer sink: %w", err)
 	}
-	outputs, inputs := astiav.AllocFilterInOut(), astiav.AllocFilterInOut()
-	defer outputs.Free()
-	defer inputs.Free()
-	outputs.SetName("in")
-	outputs.SetFilterContext(s.src)
-	outputs.SetPadIdx(0)
-	outputs.SetNext(nil)
-	inputs.SetName("out")
-	inputs.SetFilterContext(s.sink)
-	inputs.SetPadIdx(0)
-	inputs.SetNext(nil)
-	if err = s.graph.Parse(s.filters(), inputs, outputs); err != nil {
-		return fmt.Errorf("ffmpeg: parsing filters %q: %w", s.filters(), err)
-	}
-	if err = s.graph.Configure(); err != nil {
-		return fmt.Errorf("ffmpeg: configuring filters %q: %w", s.filters(), err)
-	}
-	return nil
+	return linkGraph(s.graph, s.src, s.sink, s.filters())
 }
 
 // scale converts f and calls use with the RGBA pixels (valid only during
