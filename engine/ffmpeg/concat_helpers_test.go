@@ -5,9 +5,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"math"
 	"os"
 	"os/exec"
@@ -19,69 +17,18 @@ import (
 	"github.com/asticode/go-astiav"
 	"github.com/stretchr/testify/require"
 
-	"github.com/ossemu/ossemu/osserr"
 	"github.com/ossemu/ossemu/parser"
 	"github.com/ossemu/ossemu/queue"
 	"github.com/ossemu/ossemu/storage"
 )
 
-// ctStore is the concat tests' read-only backend over a directory
-// (dir/bucket/key). Without LocalPath, libav reads through custom AVIO,
-// the path every non-local backend takes.
-type ctStore struct{ dir string }
+// ctStore is the concat tests' name for the package's read-only test
+// backend over a directory (dir/bucket/key, input_test.go): without
+// LocalPath libav reads through custom AVIO, as for every non-local backend.
+type ctStore = inDirStore
 
 // ctPathStore also hands libav local paths, as storage/local does.
-type ctPathStore struct{ ctStore }
-
-func (s ctPathStore) LocalPath(ctx context.Context, bucket, key string) (string, error) {
-	if _, err := s.StatObject(ctx, bucket, key); err != nil {
-		return "", err
-	}
-	return filepath.Join(s.dir, bucket, key), nil
-}
-
-type ctFile struct {
-	*os.File
-	info storage.ObjectInfo
-}
-
-func (f ctFile) Info() storage.ObjectInfo { return f.info }
-
-var errCtReadOnly = errors.New("concat test store is read-only")
-
-func (ctStore) CreateBucket(context.Context, string) error            { return errCtReadOnly }
-func (ctStore) DeleteBucket(context.Context, string) error            { return errCtReadOnly }
-func (ctStore) ListBuckets(context.Context) ([]storage.Bucket, error) { return nil, errCtReadOnly }
-func (ctStore) StatBucket(context.Context, string) (storage.Bucket, error) {
-	return storage.Bucket{}, errCtReadOnly
-}
-func (ctStore) PutObject(context.Context, string, string, io.Reader, storage.PutOptions) (storage.ObjectInfo, error) {
-	return storage.ObjectInfo{}, errCtReadOnly
-}
-func (ctStore) DeleteObject(context.Context, string, string) error { return errCtReadOnly }
-func (ctStore) ListObjects(context.Context, string, storage.ListOptions) (storage.ListPage, error) {
-	return storage.ListPage{}, errCtReadOnly
-}
-
-func (s ctStore) StatObject(_ context.Context, bucket, key string) (storage.ObjectInfo, error) {
-	st, err := os.Stat(filepath.Join(s.dir, bucket, key))
-	if err != nil {
-		return storage.ObjectInfo{}, osserr.New(osserr.NoSuchKey, "The specified key does not exist.")
-	}
-	return storage.ObjectInfo{Bucket: bucket, Key: key, Size: st.Size()}, nil
-}
-
-func (s ctStore) GetObject(ctx context.Context, bucket, key string) (storage.Object, error) {
-	info, err := s.StatObject(ctx, bucket, key)
-	if err != nil {
-		return nil, err
-	}
-	f, err := os.Open(filepath.Join(s.dir, bucket, key))
-	if err != nil {
-		return nil, err
-	}
-	return ctFile{f, info}, nil
-}
+type ctPathStore = inPathStore
 
 const ctBucket = "media"
 
