@@ -151,7 +151,7 @@ func (n *Notifier) claim(ctx context.Context, limit int) ([]*delivery, int64, er
 // deliver makes one attempt and records its outcome.
 func (n *Notifier) deliver(ctx context.Context, d *delivery) {
 	var err error
-	if q, ok := queueEndpoint(d.endpoint); ok {
+	if q, ok := QueueEndpoint(d.endpoint); ok {
 		if err = n.deliverToQueue(ctx, d, q); err == nil {
 			n.metrics.attempts.WithLabelValues("queue", StateDelivered).Inc()
 			return // recorded in the same transaction as the enqueue
@@ -171,6 +171,9 @@ func (n *Notifier) deliver(ctx context.Context, d *delivery) {
 // deliverToQueue enqueues the rendered message on a local MNS queue and
 // marks the delivery delivered in the same transaction: exactly once.
 func (n *Notifier) deliverToQueue(ctx context.Context, d *delivery, queue string) error {
+	if n.broker == nil {
+		return fmt.Errorf("queue %s: no MNS broker is wired", queue)
+	}
 	body, _, err := n.render(d)
 	if err != nil {
 		return err
@@ -180,7 +183,7 @@ func (n *Notifier) deliverToQueue(ctx context.Context, d *delivery, queue string
 		return err
 	}
 	defer func() { _ = tx.Rollback() }()
-	if _, err := n.sendTx(ctx, tx, queue, string(body), -1, 0); err != nil {
+	if err := n.broker.Enqueue(ctx, tx, queue, string(body)); err != nil {
 		return fmt.Errorf("queue %s: %w", queue, err)
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE notify_deliveries SET state = ?, attempts = attempts + 1, leased = 0,
@@ -190,7 +193,7 @@ func (n *Notifier) deliverToQueue(ctx context.Context, d *delivery, queue string
 	if err := tx.Commit(); err != nil {
 		return err
 	}
-	n.signalArrival()
+	n.broker.Enqueued()
 	return nil
 }
 
@@ -214,7 +217,7 @@ func (n *Notifier) record(ctx context.Context, d *delivery, deliveryErr error) e
 		}
 	}
 	kind := "http"
-	if _, ok := queueEndpoint(d.endpoint); ok {
+	if _, ok := QueueEndpoint(d.endpoint); ok {
 		kind = "queue"
 	}
 	n.metrics.attempts.WithLabelValues(kind, state).Inc()

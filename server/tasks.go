@@ -1,12 +1,10 @@
 package server
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -14,7 +12,6 @@ import (
 	"github.com/ossemu/ossemu/notifier"
 	"github.com/ossemu/ossemu/osserr"
 	"github.com/ossemu/ossemu/queue"
-	"github.com/ossemu/ossemu/server/auth"
 )
 
 // The task API mirrors IMM's GetTask and ListTasks (oss-reference §8), since
@@ -28,33 +25,13 @@ import (
 // taskNotFound is IMM's answer for an unknown task.
 var taskNotFound = osserr.Code{Name: "ResourceNotFound", Status: http.StatusNotFound, EC: "0050-00000404"}
 
-// mountTasks adds the task API under /_ossemu/.
+// mountTasks adds the task API under /_ossemu/ (see emulatorRoutes).
 func (s *Server) mountTasks(r chi.Router) {
 	r.Group(func(r chi.Router) {
-		r.Use(s.taskAuth)
+		r.Use(s.guard(basicOrSignature))
 		r.Get("/tasks", s.handleTasks(s.listTasks))
 		r.Get("/tasks/", s.handleTasks(s.listTasks))
 		r.Get("/tasks/{id}", s.handleTasks(s.getTask))
-	})
-}
-
-// taskAuth accepts HTTP Basic with the configured key (so `curl -u id:secret`
-// works) or an OSS signature computed over the request path, as if
-// "_ossemu" were a bucket and the rest of the path its key.
-func (s *Server) taskAuth(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var err error
-		if scheme, _, _ := strings.Cut(r.Header.Get("Authorization"), " "); strings.EqualFold(scheme, "Basic") {
-			err = s.deps.Verifier.VerifyBasic(r)
-		} else {
-			key := strings.TrimPrefix(r.URL.Path, "/_ossemu/")
-			err = s.deps.Verifier.Verify(r, auth.Resource{Bucket: "_ossemu", Key: key})
-		}
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		next.ServeHTTP(w, r)
 	})
 }
 
@@ -93,12 +70,6 @@ func (s *Server) getTask(w http.ResponseWriter, r *http.Request) error {
 		RequestID string `json:"RequestId"`
 		taskView
 	}{requestID(w), v})
-}
-
-// NotificationStatus is what the task API needs from the notifier: the
-// delivery state (pending, delivered, retrying, dead) of a task's message.
-type NotificationStatus interface {
-	TaskStatus(ctx context.Context, taskID string) (*notifier.MessageStatus, error)
 }
 
 func (s *Server) listTasks(w http.ResponseWriter, r *http.Request) error {
