@@ -82,9 +82,10 @@ func (s *Server) asyncProcess(w http.ResponseWriter, r *http.Request, bucket, ke
 	return writeJSON(w, asyncResult{EventID: t.EventID, RequestID: t.RequestID, TaskID: t.ID})
 }
 
-// readProcessBody extracts the process string from "x-oss-async-process=…"
-// (oss-reference §1): the SDKs send it raw, so it is percent-decoded only
-// when it holds %XX escapes, and '+' always stays '+' (base64 uses it).
+// readProcessBody extracts the process string from "x-oss-async-process=…":
+// the v1 and v2 SDKs send it raw, neither URL-encoded nor with a
+// Content-Type, so it is percent-decoded only when it holds %XX escapes, and
+// '+' always stays '+' (base64 uses it).
 func readProcessBody(body io.Reader) (string, error) {
 	raw, err := io.ReadAll(io.LimitReader(body, maxProcessBody+1))
 	if err != nil {

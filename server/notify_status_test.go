@@ -18,8 +18,6 @@ import (
 	"github.com/ossemu/ossemu/internal/testutil"
 	"github.com/ossemu/ossemu/notifier"
 	"github.com/ossemu/ossemu/server"
-	"github.com/ossemu/ossemu/server/auth"
-	"github.com/ossemu/ossemu/storage/local"
 )
 
 // notifyEnv is an emulator whose server is wired to a running notifier, as
@@ -33,19 +31,14 @@ func newNotifyEnv(t *testing.T, buckets ...string) *notifyEnv {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
-	store, err := local.Open(ctx, local.Config{Dir: filepath.Join(dir, "objects"), NoSync: true})
-	require.NoError(t, err)
-	t.Cleanup(func() { store.Close() })
-	for _, b := range buckets {
-		require.NoError(t, store.CreateBucket(ctx, b))
-	}
+	store := openStore(t, filepath.Join(dir, "objects"), buckets...)
 	n, err := notifier.New(ctx, notifier.Config{DataDir: dir, PollInterval: 50 * time.Millisecond},
 		notifier.Deps{DB: testutil.OpenSQLite(t, dir)})
 	require.NoError(t, err)
 	testutil.RunBackground(t, n.Run)
 	srv, err := server.New(server.Config{Region: testRegion, Domain: "oss.test"}, server.Deps{
 		Storage:       store,
-		Verifier:      auth.New(auth.Config{Credentials: auth.Credentials{AccessKeyID: testAK, AccessKeySecret: testSK}, Region: testRegion}),
+		Verifier:      testVerifier(),
 		Notifications: n,
 	})
 	require.NoError(t, err)

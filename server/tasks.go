@@ -14,8 +14,10 @@ import (
 	"github.com/ossemu/ossemu/queue"
 )
 
-// The task API mirrors IMM's GetTask and ListTasks (oss-reference §8), since
-// that is where the real service reports asynchronous media tasks:
+// The task API mirrors IMM's GetTask and ListTasks, since that is where the
+// real service reports asynchronous media tasks (GetTask: Status Running,
+// Succeeded or Failed, Code, Message, StartTime, EndTime, UserData,
+// Progress 0–100; ListTasks: filters, NextToken paging, MaxResults ≤ 100):
 //
 //	GET /_ossemu/tasks/<TaskId>
 //	GET /_ossemu/tasks?status=<Queued|Running|Succeeded|Failed>&limit=<1–100>&next=<NextToken>

@@ -39,12 +39,7 @@ func newTaskEnv(t testing.TB, proc queue.Processor, buckets ...string) *taskEnv 
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
-	store, err := local.Open(ctx, local.Config{Dir: filepath.Join(dir, "objects"), NoSync: true})
-	require.NoError(t, err)
-	t.Cleanup(func() { store.Close() })
-	for _, b := range buckets {
-		require.NoError(t, store.CreateBucket(ctx, b))
-	}
+	store := openStore(t, filepath.Join(dir, "objects"), buckets...)
 	q, err := queue.Open(ctx, filepath.Join(dir, "queue.db"))
 	require.NoError(t, err)
 	t.Cleanup(func() { q.Close() })
