@@ -27,7 +27,7 @@ import (
 // taskNotFound is IMM's answer for an unknown task.
 var taskNotFound = osserr.Code{Name: "ResourceNotFound", Status: http.StatusNotFound, EC: "0050-00000404"}
 
-// mountTasks adds the task API under /_ossemu/ (see emulatorRoutes).
+// mountTasks adds the task API under /_ossemu/.
 func (s *Server) mountTasks(r chi.Router) {
 	r.Group(func(r chi.Router) {
 		r.Use(s.guard(basicOrSignature))
