@@ -51,7 +51,7 @@ func TestRunOutcomes(t *testing.T) {
 		{
 			name: "transient failures are retried up to the limit",
 			process: func(context.Context, *Job) (*Result, error) {
-				return nil, Transient(osserr.New(osserr.InternalError, "disk hiccup"))
+				return nil, osserr.Transient(osserr.New(osserr.InternalError, "disk hiccup"))
 			},
 			state: Failed, code: "InternalError", message: "disk hiccup", attempts: 3,
 		},
@@ -147,7 +147,7 @@ func TestTransientRetrySucceedsWithBackoff(t *testing.T) {
 	e := newEnv(t, Processors{parser.ActionConcat: procFunc(func(_ context.Context, job *Job) (*Result, error) {
 		runs = append(runs, time.Now()) // one worker: no concurrent runs of one task
 		if len(runs) < 3 {
-			return nil, Transient(errors.New("storage unavailable"))
+			return nil, osserr.Transient(errors.New("storage unavailable"))
 		}
 		return writeOutput(job, "out.mp4", fmt.Sprint("run", len(runs)))
 	})}, nil)

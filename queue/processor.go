@@ -15,7 +15,7 @@ import (
 // visible partial output.
 //
 // Errors: return *osserr.Error values (InvalidArgument, InvalidMedia, …) for
-// permanent failures; wrap transient ones with Transient so the queue retries.
+// permanent failures; wrap transient ones with osserr.Transient so the queue retries.
 type Processor interface {
 	Process(ctx context.Context, job *Job) (*Result, error)
 }

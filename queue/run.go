@@ -56,7 +56,7 @@ func (p *Pool) run(ctx, runCtx context.Context, t *Task, token string) {
 		}
 		log.Error("queue: recording success", "err", err)
 		// The outputs are published; a re-run overwrites them.
-		err = Transient(err)
+		err = osserr.Transient(err)
 	case runCtx.Err() != nil:
 		if rerr := p.q.release(fctx, t.ID, token); rerr != nil {
 			log.Error("queue: re-queueing a stopped task", "err", rerr)
@@ -65,7 +65,7 @@ func (p *Pool) run(ctx, runCtx context.Context, t *Task, token string) {
 		return
 	}
 	code, msg := describe(err)
-	if IsTransient(err) && t.Attempts < p.cfg.MaxAttempts {
+	if osserr.IsTransient(err) && t.Attempts < p.cfg.MaxAttempts {
 		next := time.Now().Add(p.cfg.backoff(t.Attempts))
 		if rerr := p.q.retry(fctx, t.ID, token, next, code, msg); rerr != nil {
 			log.Error("queue: scheduling a retry", "err", rerr)
@@ -140,7 +140,7 @@ func (p *Pool) execute(jobCtx, leaseCtx context.Context, t *Task, progress func(
 	}
 	dir := filepath.Join(p.cfg.WorkRoot, fmt.Sprintf("%s-%d", t.ID, t.Attempts))
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, Transient(fmt.Errorf("queue: creating work dir: %w", err))
+		return nil, osserr.Transient(fmt.Errorf("queue: creating work dir: %w", err))
 	}
 	defer os.RemoveAll(dir)
 	job := &Job{

@@ -2,7 +2,6 @@ package queue
 
 import (
 	"context"
-	"io"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -97,15 +96,6 @@ func TestOpenTakesExclusiveLock(t *testing.T) {
 	require.NoError(t, q2.Close())
 	_, err = q2.Enqueue(context.Background(), NewTask{Bucket: "b", Object: "o"})
 	require.ErrorIs(t, err, ErrClosed)
-}
-
-func TestTransientMarking(t *testing.T) {
-	t.Parallel()
-	base := io.ErrUnexpectedEOF
-	require.Nil(t, Transient(nil))
-	require.True(t, IsTransient(Transient(base)))
-	require.ErrorIs(t, Transient(base), base)
-	require.False(t, IsTransient(base))
 }
 
 func TestStatusNames(t *testing.T) {

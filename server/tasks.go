@@ -24,9 +24,6 @@ import (
 //
 // IMM's own parameter names (MaxResults, NextToken, Status) are accepted too.
 
-// taskNotFound is IMM's answer for an unknown task.
-var taskNotFound = osserr.Code{Name: "ResourceNotFound", Status: http.StatusNotFound, EC: "0050-00000404"}
-
 // mountTasks adds the task API under /_ossemu/.
 func (s *Server) mountTasks(r chi.Router) {
 	r.Group(func(r chi.Router) {
@@ -57,7 +54,7 @@ func (s *Server) getTask(w http.ResponseWriter, r *http.Request) error {
 	id := chi.URLParam(r, "id")
 	t, err := s.deps.Tasks.Get(r.Context(), id)
 	if errors.Is(err, queue.ErrNotFound) {
-		return osserr.New(taskNotFound, "The specified task does not exist: %s", id)
+		return osserr.New(osserr.ResourceNotFound, "The specified task does not exist: %s", id)
 	}
 	if err != nil {
 		return err

@@ -17,6 +17,7 @@ import (
 	v1 "github.com/aliyun/aliyun-oss-go-sdk/oss"
 	"github.com/stretchr/testify/require"
 
+	"github.com/ossemu/ossemu/osserr"
 	"github.com/ossemu/ossemu/parser"
 	"github.com/ossemu/ossemu/queue"
 	"github.com/ossemu/ossemu/server"
@@ -136,12 +137,12 @@ func (copyProc) Process(ctx context.Context, job *queue.Job) (*queue.Result, err
 	for i, k := range keys {
 		o, err := job.Storage.GetObject(ctx, job.Bucket, k)
 		if err != nil {
-			return nil, queue.Transient(err)
+			return nil, osserr.Transient(err)
 		}
 		_, err = io.Copy(f, o)
 		o.Close()
 		if err != nil {
-			return nil, queue.Transient(err)
+			return nil, osserr.Transient(err)
 		}
 		job.Progress((i + 1) * 100 / len(keys))
 	}

@@ -111,7 +111,7 @@ func clipRotation(s *astiav.Stream) int {
 // clipError puts the clip's position and name in front of an input error,
 // keeping its code (NoSuchKey, InvalidMedia) and transience.
 func clipError(name string, err error) error {
-	if queue.IsTransient(err) || errorsIsContext(err) {
+	if osserr.IsTransient(err) || errorsIsContext(err) {
 		return err
 	}
 	if e, ok := osserr.As(err); ok {

@@ -104,7 +104,7 @@ func rbRequireFailure(t testing.TB, res *queue.Result, err error, code osserr.Co
 	e, ok := osserr.As(err)
 	require.True(t, ok, "not an OSS error: %T %v", err, err)
 	require.Equal(t, code.Name, e.Code.Name, e.Message)
-	require.False(t, queue.IsTransient(err), "a bad input must not be retried: %v", err)
+	require.False(t, osserr.IsTransient(err), "a bad input must not be retried: %v", err)
 	for _, n := range names {
 		require.Contains(t, e.Message, n)
 	}

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"sync"
 
+	"github.com/ossemu/ossemu/osserr"
 	"github.com/ossemu/ossemu/parser"
 	"github.com/ossemu/ossemu/queue"
 )
@@ -67,7 +68,7 @@ func writeSheet(job *queue.Job, n int, img *image.RGBA) (queue.Output, error) {
 	}
 	f, err := os.Create(out.Path)
 	if err != nil {
-		return out, queue.Transient(fmt.Errorf("video/sprite: creating sheet %d: %w", n, err))
+		return out, osserr.Transient(fmt.Errorf("video/sprite: creating sheet %d: %w", n, err))
 	}
 	defer f.Close()
 	w := bufio.NewWriterSize(f, 1<<20)
@@ -86,7 +87,7 @@ func writeSheet(job *queue.Job, n int, img *image.RGBA) (queue.Output, error) {
 		err = f.Close()
 	}
 	if err != nil {
-		return out, queue.Transient(fmt.Errorf("video/sprite: writing sheet %d: %w", n, err))
+		return out, osserr.Transient(fmt.Errorf("video/sprite: writing sheet %d: %w", n, err))
 	}
 	return out, nil
 }
