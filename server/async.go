@@ -8,10 +8,10 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/ossemu/ossemu/internal/names"
 	"github.com/ossemu/ossemu/osserr"
 	"github.com/ossemu/ossemu/parser"
 	"github.com/ossemu/ossemu/queue"
-	"github.com/ossemu/ossemu/storage"
 )
 
 // TaskService is what the async endpoint and the task API need from the task
@@ -162,7 +162,7 @@ func (s *Server) checkTarget(ctx context.Context, bucket, key string, pl *parser
 	if target == bucket {
 		return nil
 	}
-	if !storage.ValidBucketName(target) {
+	if !names.ValidBucketName(target) {
 		return osserr.New(osserr.InvalidArgument, "sys/saveas: the target bucket %q is not a valid bucket name", target)
 	}
 	if _, err := s.deps.Storage.StatBucket(ctx, target); err != nil {
