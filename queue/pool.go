@@ -11,7 +11,6 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/ossemu/ossemu/osserr"
-	"github.com/ossemu/ossemu/parser"
 )
 
 // Pool runs queued tasks on a fixed number of workers.
@@ -19,7 +18,6 @@ type Pool struct {
 	q     *Queue
 	cfg   Config
 	log   *slog.Logger
-	parse func(string) (*parser.Pipeline, error)
 	ready chan struct{}
 }
 
@@ -28,12 +26,9 @@ func NewPool(q *Queue, cfg Config) (*Pool, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	p := &Pool{q: q, cfg: cfg, log: cfg.Logger, parse: cfg.Parse, ready: make(chan struct{})}
+	p := &Pool{q: q, cfg: cfg, log: cfg.Logger, ready: make(chan struct{})}
 	if p.log == nil {
 		p.log = slog.Default()
-	}
-	if p.parse == nil {
-		p.parse = parser.Parse
 	}
 	return p, nil
 }

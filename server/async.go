@@ -70,7 +70,7 @@ func (s *Server) asyncProcess(w http.ResponseWriter, r *http.Request, bucket, ke
 		return err
 	}
 	nt := queue.NewTask{
-		RequestID: requestID(w), Bucket: bucket, Object: key, Process: process, Sources: sources,
+		RequestID: requestID(w), Action: pl.Action(), Bucket: bucket, Object: key, Process: process, Sources: sources,
 	}
 	if pl.Notify != nil {
 		nt.Topic = pl.Notify.Topic

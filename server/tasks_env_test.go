@@ -118,10 +118,14 @@ func (e *taskEnv) v2Client() *v2.Client {
 type copyProc struct{}
 
 func (copyProc) Process(ctx context.Context, job *queue.Job) (*queue.Result, error) {
+	pl, err := parser.Parse(job.Process)
+	if err != nil {
+		return nil, err
+	}
 	keys := []string{job.Object}
-	if job.Pipeline.Concat != nil {
+	if pl.Concat != nil {
 		keys = keys[:0]
-		for _, c := range job.Pipeline.Concat.Clips {
+		for _, c := range pl.Concat.Clips {
 			if c.Self {
 				c.Key = job.Object
 			}
@@ -147,8 +151,8 @@ func (copyProc) Process(ctx context.Context, job *queue.Job) (*queue.Result, err
 		job.Progress((i + 1) * 100 / len(keys))
 	}
 	vars := parser.Vars{Bucket: job.Bucket, Key: job.Object, Time: job.CreatedAt, Index: 1, AutoExt: "bin"}
-	bucket := job.Pipeline.SaveAs.Bucket.Expand(vars)
-	return &queue.Result{Outputs: []queue.Output{{Bucket: bucket, Key: job.Pipeline.SaveAs.Object.Expand(vars), Path: path}}}, nil
+	bucket := pl.SaveAs.Bucket.Expand(vars)
+	return &queue.Result{Outputs: []queue.Output{{Bucket: bucket, Key: pl.SaveAs.Object.Expand(vars), Path: path}}}, nil
 }
 
 // b64 encodes a name for a process string (URL-safe, no padding).
