@@ -4,8 +4,9 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
+
+	"github.com/ossemu/ossemu/internal/leaseloop"
 )
 
 // Delivery states. A delivery starts pending, becomes delivered on success,
@@ -35,64 +36,41 @@ func (n *Notifier) Run(ctx context.Context) error {
 		`UPDATE notify_deliveries SET leased = 0, next_at = ? WHERE leased = 1`, ms(n.now())); err != nil {
 		return fmt.Errorf("notifier: clear leases: %w", err)
 	}
-	slots := make(chan struct{}, n.cfg.Workers)
-	var wg sync.WaitGroup
-	defer wg.Wait()
-	var fast time.Duration // decaying quick re-poll after a nudge
 	var lastPrune time.Time
-	for {
-		if ctx.Err() != nil {
-			return nil
-		}
-		if time.Since(lastPrune) >= pruneEvery {
-			lastPrune = time.Now()
-			if _, err := n.prune(ctx); err != nil {
-				n.logErr(ctx, "prune", err)
+	loop := leaseloop.Loop[*delivery]{
+		Workers: n.cfg.Workers,
+		Poll:    n.cfg.PollInterval,
+		Wake:    n.wake,
+		// OnFinish nudges from inside the task's transaction, before its
+		// outbox row is visible: look again soon after every nudge.
+		Repoll: true,
+		Tend: func(ctx context.Context) bool {
+			if time.Since(lastPrune) >= pruneEvery {
+				lastPrune = time.Now()
+				if _, err := n.prune(ctx); err != nil {
+					n.logErr(ctx, "prune", err)
+				}
 			}
-		}
-		worked := false
-		if k, err := n.fanOut(ctx); err != nil {
-			n.logErr(ctx, "fan out", err)
-		} else if k > 0 {
-			worked = true
-		}
-		due, nextAt, err := n.claim(ctx, n.cfg.Workers-len(slots))
-		if err != nil {
-			n.logErr(ctx, "claim deliveries", err)
-		}
-		for _, d := range due {
-			worked = true
-			slots <- struct{}{}
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				n.deliver(ctx, d)
-				<-slots
-				n.Wake()
-			}()
-		}
-		wait := n.cfg.PollInterval
-		if nextAt > 0 && len(slots) < cap(slots) { // when all workers are busy, a finishing one wakes us
-			wait = min(wait, max(time.Until(time.UnixMilli(nextAt)), time.Millisecond))
-		}
-		if worked {
-			fast = time.Millisecond
-		}
-		if fast > 0 {
-			wait = min(wait, fast)
-			if fast *= 2; fast > n.cfg.PollInterval {
-				fast = 0
+			k, err := n.fanOut(ctx)
+			if err != nil {
+				n.logErr(ctx, "fan out", err)
 			}
-		}
-		timer := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-		case <-n.wake:
-			fast = 5 * time.Millisecond
-		case <-timer.C:
-		}
-		timer.Stop()
+			return k > 0
+		},
+		Claim: func(ctx context.Context, limit int) ([]*delivery, time.Time) {
+			due, nextAt, err := n.claim(ctx, limit)
+			if err != nil {
+				n.logErr(ctx, "claim deliveries", err)
+			}
+			if nextAt == 0 {
+				return due, time.Time{}
+			}
+			return due, time.UnixMilli(nextAt)
+		},
+		Handle: func(d *delivery) { n.deliver(ctx, d) },
 	}
+	loop.Run(ctx)
+	return nil
 }
 
 func (n *Notifier) logErr(ctx context.Context, what string, err error) {
