@@ -83,7 +83,8 @@ func parseBucket(raw string) (Template, error) {
 }
 
 // parseNotify reads notify,topic_<b64>. Trailing whitespace is dropped like
-// for b: seed 004's own example encodes "example-mns-topic\n".
+// for b: OSS's own video/sprite example encodes "example-mns-topic\n"
+// (made with `echo name | base64`).
 func parseNotify(text string) (*Notify, error) {
 	ps, err := parseParams(stageNotify, text, "topic")
 	if err != nil {

@@ -201,7 +201,8 @@ type Sprite struct {
 }
 
 // SaveAs is sys/saveas. Bucket is empty when the output goes to the source
-// bucket. Both are templates over the variables of oss-reference §2.
+// bucket. Both are templates over the saveas variables ({bucket}, {key},
+// {index}, …; see ParseTemplate).
 type SaveAs struct {
 	Bucket Template
 	Object Template
