@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ossemu/ossemu/internal/leaseloop"
+	"github.com/ossemu/ossemu/internal/testutil"
 )
 
 // table is an in-memory work table: items become claimable at their due
@@ -52,13 +53,7 @@ func (tb *table) claim(_ context.Context, n int) ([]int, time.Time) {
 // and waits for Run to return.
 func run[T any](t *testing.T, l *leaseloop.Loop[T]) (stop func()) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { defer close(done); l.Run(ctx) }()
-	var once sync.Once
-	stop = func() { once.Do(func() { cancel(); <-done }) }
-	t.Cleanup(stop)
-	return stop
+	return testutil.RunBackground(t, func(ctx context.Context) error { l.Run(ctx); return nil })
 }
 
 func recv(t *testing.T, ch <-chan int) int {
