@@ -184,14 +184,19 @@ func TestShutdownWaitsForRunningTaskWithinGrace(t *testing.T) {
 		<-release
 		return writeOutput(job, "out.mp4", "done")
 	})}, func(c *Config) { c.Workers = 1 })
-	stop := e.start(t)
+	p, err := NewPool(e.q, e.cfg)
+	require.NoError(t, err)
+	ctx, shutdown := context.WithCancel(context.Background())
+	stopped := make(chan error, 1)
+	go func() { stopped <- p.Run(ctx) }()
 	id := e.submit(t, "concat").ID
 	queued := e.submit(t, "concat").ID
 	<-started
-	stopped := make(chan struct{})
-	go func() { stop(); close(stopped) }()
+	// Shutdown starts before the running task ends (a stop() racing with
+	// the release could let the freed worker claim the next task first).
+	shutdown()
 	close(release)
-	<-stopped
+	require.NoError(t, <-stopped)
 	require.Equal(t, Succeeded, e.get(t, id).State)
 	require.Equal(t, Queued, e.get(t, queued).State, "no task is claimed after shutdown starts")
 }
