@@ -1,0 +1,116 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// Channel is the PostgreSQL notification channel of ossemu's wake-ups. The
+// migrations' triggers call ossemu_wake(topic), which sends
+// "<schema>/<topic>" on it when the transaction commits, so nodes whose
+// tables live in another schema of the same database ignore it.
+const Channel = "ossemu"
+
+// The topics the triggers send.
+const (
+	TopicTasks  = "tasks"  // a task became ready to claim
+	TopicNotify = "notify" // a notification message was recorded
+	TopicMNS    = "mns"    // a message became receivable on an MNS queue
+)
+
+// OnNotify calls fn whenever a transaction that woke topic commits on any
+// node, and after every (re)connection of the node's LISTEN connection
+// (notifications sent while it was down are gone, so each topic counts as
+// woken). fn must not block. The LISTEN connection starts with the first
+// call and stops when db is closed. On SQLite OnNotify does nothing: one
+// process owns the database and wakes its loops itself.
+func OnNotify(db *sql.DB, topic string, fn func()) {
+	d, ok := db.Driver().(*pgDriver)
+	if !ok {
+		return
+	}
+	d.c.subscribe(topic, fn)
+}
+
+func (c *connector) subscribe(topic string, fn func()) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return
+	}
+	c.subs[topic] = append(c.subs[topic], fn)
+	if c.stop == nil {
+		ctx, stop := context.WithCancel(context.Background())
+		c.stop, c.done = stop, make(chan struct{})
+		go c.listen(ctx)
+	}
+}
+
+// fire calls topic's callbacks; "" calls every topic's.
+func (c *connector) fire(topic string) {
+	c.mu.Lock()
+	var fns []func()
+	for t, list := range c.subs {
+		if topic == "" || t == topic {
+			fns = append(fns, list...)
+		}
+	}
+	c.mu.Unlock()
+	for _, fn := range fns {
+		fn()
+	}
+}
+
+// listen keeps one LISTEN connection up until ctx ends, reconnecting with a
+// backoff of up to 5s.
+func (c *connector) listen(ctx context.Context) {
+	defer close(c.done)
+	wait := 100 * time.Millisecond
+	for {
+		connected, err := c.listenOnce(ctx)
+		if ctx.Err() != nil {
+			return
+		}
+		if connected {
+			wait = 100 * time.Millisecond
+		}
+		c.log.Warn("sqldb: the LISTEN connection failed; reconnecting", "err", err, "in", wait)
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, 5*time.Second)
+	}
+}
+
+// listenOnce connects, listens and dispatches notifications until the
+// connection fails or ctx ends. connected reports whether LISTEN ran.
+func (c *connector) listenOnce(ctx context.Context) (connected bool, err error) {
+	pc, err := pgx.ConnectConfig(ctx, c.cfg.Copy())
+	if err != nil {
+		return false, err
+	}
+	defer pc.Close(context.WithoutCancel(ctx))
+	var schema string
+	if err := pc.QueryRow(ctx, `SELECT current_schema()`).Scan(&schema); err != nil {
+		return false, err
+	}
+	if _, err := pc.Exec(ctx, `LISTEN `+Channel); err != nil {
+		return false, err
+	}
+	c.fire("") // whatever was committed while nobody listened
+	for {
+		n, err := pc.WaitForNotification(ctx)
+		if err != nil {
+			return true, err
+		}
+		if s, topic, ok := strings.Cut(n.Payload, "/"); ok && s == schema {
+			c.fire(topic)
+		}
+	}
+}
