@@ -42,14 +42,20 @@ func scanTask(row scanner) (*Task, int64, error) {
 	return &t, seq, nil
 }
 
-// Get returns one task by id, or ErrNotFound.
+// Get returns one task by id with its runs, or ErrNotFound.
 func (q *Queue) Get(ctx context.Context, id string) (*Task, error) {
 	row := q.r.QueryRowContext(ctx, `SELECT `+taskColumns+` FROM tasks WHERE id = ?`, id)
 	t, _, err := scanTask(row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
-	return t, err
+	if err != nil {
+		return nil, err
+	}
+	if t.Runs, err = q.runs(ctx, id); err != nil {
+		return nil, err
+	}
+	return t, nil
 }
 
 // ListOptions selects a page of tasks, newest first.
