@@ -73,7 +73,7 @@ CREATE TABLE IF NOT EXISTS tasks (
 );
 CREATE INDEX IF NOT EXISTS tasks_ready ON tasks(state, next_run_at, seq);
 CREATE INDEX IF NOT EXISTS tasks_state_seq ON tasks(state, seq);
-`+runsSchema
+` + runsSchema
 
 // Open opens (creating if needed) the queue database at path. It takes an
 // exclusive lock on path+".lock" for the life of the Queue: one process owns
