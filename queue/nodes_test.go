@@ -9,6 +9,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/ossemu/ossemu/internal/sqldb"
 	"github.com/ossemu/ossemu/osserr"
 )
 
@@ -50,6 +51,11 @@ func testSubmissionWakesIdlePool(t *testing.T, st testStore) {
 	e := envOn(t, st.open(t, loc), Processors{actConcat: procFunc(succeed)}, func(c *Config) {
 		c.PollInterval, c.LeaseTimeout = time.Hour, time.Hour
 	})
+	woken := make(chan struct{}, 10)
+	if e.q.Shared() {
+		sqldb.OnNotify(e.q.w, sqldb.TopicTasks, func() { woken <- struct{}{} })
+		<-woken // the LISTEN connection is up (connecting counts as a wake-up)
+	}
 	p, err := NewPool(e.q, e.cfg)
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -63,6 +69,13 @@ func testSubmissionWakesIdlePool(t *testing.T, st testStore) {
 	}
 	task, err := submitter.Enqueue(context.Background(), NewTask{Action: actConcat, Bucket: "b", Object: "src.mp4", Process: "concat"})
 	require.NoError(t, err)
+	if e.q.Shared() {
+		select {
+		case <-woken:
+		case <-time.After(20 * time.Second):
+			t.Fatal("the submission did not wake the other node")
+		}
+	}
 	fin := e.wait(t)
 	require.Equal(t, task.ID, fin.ID)
 	require.Equal(t, Succeeded, fin.State)

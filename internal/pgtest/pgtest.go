@@ -6,6 +6,7 @@ package pgtest
 import (
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"encoding/hex"
 	"net/url"
 	"os"
@@ -14,6 +15,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
+
+	"github.com/ossemu/ossemu/internal/sqldb"
 )
 
 // EnvURL names the variable holding the test server's URL.
@@ -55,4 +58,14 @@ func exec(t testing.TB, dbURL, stmt string) {
 	defer c.Close(ctx)
 	_, err = c.Exec(ctx, stmt)
 	require.NoError(t, err, stmt)
+}
+
+// DB opens a fresh schema (see URL) through sqldb.Open, as ossemu's nodes
+// open their database; it is closed when the test ends.
+func DB(t testing.TB) *sql.DB {
+	t.Helper()
+	db, err := sqldb.Open(context.Background(), URL(t), sqldb.Options{MaxConns: 4})
+	require.NoError(t, err)
+	t.Cleanup(func() { db.Close() })
+	return db
 }

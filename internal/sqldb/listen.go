@@ -23,9 +23,10 @@ const (
 )
 
 // OnNotify calls fn whenever a transaction that woke topic commits on any
-// node, and after every (re)connection of the node's LISTEN connection
-// (notifications sent while it was down are gone, so each topic counts as
-// woken). fn must not block. The LISTEN connection starts with the first
+// node, and once the node's LISTEN connection is up: at the first
+// connection (or at once, when it is already up) and after every
+// reconnection, since notifications sent while nobody listened are gone.
+// fn must not block. The LISTEN connection starts with the first
 // call and stops when db is closed. On SQLite OnNotify does nothing: one
 // process owns the database and wakes its loops itself.
 func OnNotify(db *sql.DB, topic string, fn func()) {
@@ -38,8 +39,8 @@ func OnNotify(db *sql.DB, topic string, fn func()) {
 
 func (c *connector) subscribe(topic string, fn func()) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	if c.closed {
+		c.mu.Unlock()
 		return
 	}
 	c.subs[topic] = append(c.subs[topic], fn)
@@ -48,21 +49,48 @@ func (c *connector) subscribe(topic string, fn func()) {
 		c.stop, c.done = stop, make(chan struct{})
 		go c.listen(ctx)
 	}
+	up := c.listening
+	c.mu.Unlock()
+	if up {
+		fn() // the connection's own wake-up went to the subscribers before this one
+	}
 }
 
-// fire calls topic's callbacks; "" calls every topic's.
+// setListening records whether the LISTEN connection is up; on the way up
+// it wakes every subscriber, chosen under the same lock as subscribe's
+// check, so each is woken exactly once for the connection.
+func (c *connector) setListening(up bool) {
+	c.mu.Lock()
+	c.listening = up
+	var fns []func()
+	if up {
+		fns = c.callbacks("")
+	}
+	c.mu.Unlock()
+	for _, fn := range fns {
+		fn()
+	}
+}
+
+// fire calls topic's callbacks.
 func (c *connector) fire(topic string) {
 	c.mu.Lock()
+	fns := c.callbacks(topic)
+	c.mu.Unlock()
+	for _, fn := range fns {
+		fn()
+	}
+}
+
+// callbacks lists topic's callbacks ("": every topic's); c.mu is held.
+func (c *connector) callbacks(topic string) []func() {
 	var fns []func()
 	for t, list := range c.subs {
 		if topic == "" || t == topic {
 			fns = append(fns, list...)
 		}
 	}
-	c.mu.Unlock()
-	for _, fn := range fns {
-		fn()
-	}
+	return fns
 }
 
 // listen keeps one LISTEN connection up until ctx ends, reconnecting with a
@@ -103,7 +131,8 @@ func (c *connector) listenOnce(ctx context.Context) (connected bool, err error) 
 	if _, err := pc.Exec(ctx, `LISTEN `+Channel); err != nil {
 		return false, err
 	}
-	c.fire("") // whatever was committed while nobody listened
+	c.setListening(true) // whatever was committed while nobody listened
+	defer c.setListening(false)
 	for {
 		n, err := pc.WaitForNotification(ctx)
 		if err != nil {

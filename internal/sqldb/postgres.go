@@ -68,6 +68,8 @@ type connector struct {
 	stop   context.CancelFunc  // stops the listener; nil until the first OnNotify
 	done   chan struct{}       // closed when the listener has stopped
 	closed bool
+	// listening is true while the LISTEN connection is up.
+	listening bool
 }
 
 func (c *connector) Connect(ctx context.Context) (driver.Conn, error) {

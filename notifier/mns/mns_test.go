@@ -12,9 +12,10 @@ import (
 	"github.com/ossemu/ossemu/internal/testutil"
 )
 
-func TestQueueLifecycle(t *testing.T) {
-	t.Parallel()
-	e := newEnv(t)
+func TestQueueLifecycle(t *testing.T) { t.Parallel(); testutil.ForEachStore(t, testQueueLifecycle) }
+
+func testQueueLifecycle(t *testing.T, ds testutil.DBStore) {
+	e := newEnvOn(t, ds)
 	c := e.c
 	simple := createQueueReq{MaximumMessageSize: 65536, RetentionPeriod: 345600, VisibilityTimeout: 30}
 
@@ -89,7 +90,11 @@ func TestQueueLifecycle(t *testing.T) {
 
 func TestBatchAndVisibility(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
+	testutil.ForEachStore(t, testBatchAndVisibility)
+}
+
+func testBatchAndVisibility(t *testing.T, ds testutil.DBStore) {
+	e := newEnvOn(t, ds)
 	c := e.c
 	_, err := c.do("PUT", "queues/q", nil, createQueueReq{VisibilityTimeout: 1, MaximumMessageSize: 65536, RetentionPeriod: 345600}, nil)
 	require.NoError(t, err)
