@@ -8,6 +8,11 @@ cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 bash scripts/install-s3-server.sh
 . scripts/env.sh
+# The PostgreSQL server of the queue's, the notifier's and the cluster's
+# tests: private, started here and stopped when the tests end.
+OSSEMU_TEST_POSTGRES_URL=$(bash scripts/start-postgres.sh)
+export OSSEMU_TEST_POSTGRES_URL
+trap 'bash scripts/start-postgres.sh stop' EXIT
 if [ -f tests/node/package.json ]; then
   (cd tests/node && npm ci --no-audit --no-fund --loglevel=error)
 fi
@@ -26,7 +31,7 @@ fi
 # everything else (the engines, and the tests that drive them: cmd, e2e,
 # notifier/e2e) runs without it, which keeps libav's C code out of the
 # detector's way and the run short.
-race=$(go list ./queue/... ./parser/... ./storage/... ./notifier/... ./server/... ./osserr/... | grep -v '/notifier/e2e$')
+race=$(go list ./queue/... ./parser/... ./storage/... ./notifier/... ./server/... ./osserr/... ./internal/... | grep -v '/notifier/e2e$')
 rest=$(go list ./... | grep -vxF "$race")
 # shellcheck disable=SC2086 # package lists are word lists
 go test -count=1 -timeout 40m "$@" $rest
