@@ -62,6 +62,15 @@ var (
 	ObjectNotAppendable      = Code{"ObjectNotAppendable", http.StatusConflict, "0026-00000015"}
 	// ResourceNotFound is IMM's answer for an unknown task (the task API).
 	ResourceNotFound = Code{"ResourceNotFound", http.StatusNotFound, "0050-00000404"}
+	// NotificationNotFound and NotFound answer the emulator's notification
+	// status endpoints (its own; IMM's not-found EC, as ResourceNotFound).
+	NotificationNotFound = Code{"NotificationNotFound", http.StatusNotFound, "0050-00000404"}
+	NotFound             = Code{"NotFound", http.StatusNotFound, "0050-00000404"}
+	// BasicRequired answers an emulator endpoint that takes only HTTP Basic
+	// when it is called without valid credentials: AccessDenied with 401,
+	// so clients such as curl and browsers retry with the credentials they
+	// hold.
+	BasicRequired = Code{"AccessDenied", http.StatusUnauthorized, "0003-00000001"}
 	// Media processing failures recorded on tasks (never sent synchronously).
 	InvalidMedia = Code{"InvalidMedia", http.StatusBadRequest, "0050-00000001"}
 )

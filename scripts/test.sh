@@ -26,7 +26,7 @@ fi
 # everything else (the engines, and the tests that drive them: cmd, e2e,
 # notifier/e2e) runs without it, which keeps libav's C code out of the
 # detector's way and the run short.
-race=$(go list ./queue/... ./parser/... ./storage/... ./notifier/... ./server/... ./osserr/... | grep -v '/notifier/e2e$')
+race=$(go list ./queue/... ./parser/... ./storage/... ./notifier/... ./server/... ./osserr/... ./internal/... | grep -v '/notifier/e2e$')
 rest=$(go list ./... | grep -vxF "$race")
 # shellcheck disable=SC2086 # package lists are word lists
 go test -count=1 -timeout 40m "$@" $rest
