@@ -230,3 +230,39 @@ func Cases() []Case {
 		{Name: "huge png", Key: "huge.png", Concat: Invalid, Sprite: Invalid, Clip: rbHugePNG},
 	}
 }
+
+// ScaledSize is a scale type and the size it gives a rotated clip.
+type ScaledSize struct {
+	ScaleType string
+	W, H      int
+}
+
+// RotatedSizes are the scale types tried on the rotated clips, with the
+// output (or cell) size each gives for s_64x64 (sw_64,sh_64): fit keeps the
+// upright 36×64 clip's aspect.
+func RotatedSizes() []ScaledSize {
+	return []ScaledSize{{"stretch", 64, 64}, {"crop", 64, 64}, {"fill", 64, 64}, {"fit", 36, 64}}
+}
+
+// SeekClips are containers whose seeking is awkward (B-frames with an
+// edit list, a TS whose clock starts late or wraps, VFR with an odd
+// timescale, an index-less WebM cluster layout, all-keyframe MJPEG), by
+// key, each with GOPs short enough that the sprite engine seeks.
+func SeekClips() map[string]func(testing.TB) string {
+	gop := []string{"-g", "5", "-keyint_min", "5", "-sc_threshold", "0"}
+	return map[string]func(testing.TB) string{
+		"editlist.mp4": func(t testing.TB) string {
+			src := Clip(t, "rb-seek-src.mp4", rbArgs(rbVideo("64x36", "25", "4.5"), rbTone("48000", "4.5"),
+				[]string{"-c:v", "libx264", "-preset", "veryfast", "-bf", "3"}, gop, rbAAC)...)
+			return Clip(t, "rb-seek-editlist.mp4", "-ss", "0.3", "-i", src, "-c", "copy")
+		},
+		"offset.ts": rbMake("rb-seek-offset.ts", rbVideo("64x36", "25", "4"), rbTone("48000", "4"), rbX264, gop, rbAAC,
+			[]string{"-output_ts_offset", "10"}),
+		"wrap.ts": rbMake("rb-seek-wrap.ts", rbVideo("64x36", "25", "4"), rbTone("48000", "4"), rbX264, gop, rbAAC,
+			[]string{"-output_ts_offset", "95442.5"}),
+		"vfr.mkv": rbMake("rb-seek-vfr.mkv", []string{"-f", "lavfi", "-i", "testsrc2=s=64x36:r=25:d=4,setpts='(N*0.04+0.012*sin(N))/TB'"},
+			[]string{"-fps_mode", "vfr"}, rbX264, gop),
+		"vp8.webm":  rbMake("rb-seek-vp8.webm", rbVideo("64x36", "25", "4"), []string{"-c:v", "libvpx", "-g", "5"}),
+		"mjpeg.avi": rbMake("rb-seek-mjpeg.avi", rbVideo("64x36", "25", "4"), []string{"-c:v", "mjpeg"}),
+	}
+}
