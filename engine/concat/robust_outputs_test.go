@@ -31,28 +31,19 @@ func TestRobustOutputs(t *testing.T) {
 		{name: "mp3", params: "f_mp3,acodec_mp3", acodec: "mp3"},
 	}
 	keys := []string{"rot90.mp4", "vfr600.mov", "3c.mkv", "71.mkv", "hdr.mp4", "latea.mp4", "voice.mp3", "still.png", "17x9.mp4", "wrap.ts"}
-	for _, key := range keys {
-		tc := enginetest.CaseByKey(t, key)
-		t.Run(tc.Name, func(t *testing.T) {
-			t.Parallel()
-			clip := tc.Clip(t)
-			store := enginetest.PathStore{DirStore: enginetest.NewStore(t, map[string]string{tc.Key: clip})}
-			want := tc.Dur
-			if want == 0 {
-				want = enginetest.FileDuration(t, clip)
-			}
-			for _, o := range outputs {
-				t.Run(o.name, func(t *testing.T) {
-					t.Parallel()
-					job := enginetest.Job(t, store, tc.Key, "video/concat,"+o.params+enginetest.SaveAs("out"))
-					res, err := enginetest.RunTask(t, New(engine.Config{VideoPreset: "ultrafast"}), job)
-					require.NoError(t, err)
-					require.Len(t, res.Outputs, 1)
-					rbCheckOutput(t, res.Outputs[0].Path, o, tc, want)
-				})
-			}
-		})
-	}
+	enginetest.EachCase(t, enginetest.ByKey(t, keys...), func(t *testing.T, tc enginetest.Case, clip string, store enginetest.PathStore) {
+		want := tc.Want(t, clip)
+		for _, o := range outputs {
+			t.Run(o.name, func(t *testing.T) {
+				t.Parallel()
+				job := enginetest.Job(t, store, tc.Key, "video/concat,"+o.params+enginetest.SaveAs("out"))
+				res, err := enginetest.RunTask(t, New(engine.Config{VideoPreset: "ultrafast"}), job)
+				require.NoError(t, err)
+				require.Len(t, res.Outputs, 1)
+				rbCheckOutput(t, res.Outputs[0].Path, o, tc, want)
+			})
+		}
+	})
 }
 
 func rbCheckOutput(t *testing.T, path string, o rbOutput, tc enginetest.Case, want float64) {

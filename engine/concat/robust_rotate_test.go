@@ -14,23 +14,18 @@ import (
 // (engine/sprite checks its cells on the same clips).
 func TestRobustRotatedScaleTypes(t *testing.T) {
 	t.Parallel()
-	for _, key := range []string{"rot90.mp4", "rot180.mp4", "rot270.mp4", "iphone.mp4"} {
-		tc := enginetest.CaseByKey(t, key)
-		t.Run(tc.Name, func(t *testing.T) {
-			t.Parallel()
-			store := enginetest.PathStore{DirStore: enginetest.NewStore(t, map[string]string{tc.Key: tc.Clip(t)})}
-			for _, c := range enginetest.RotatedSizes() {
-				t.Run(c.ScaleType, func(t *testing.T) {
-					t.Parallel()
-					job := enginetest.Job(t, store, tc.Key, "video/concat,f_mp4,vcodec_h264,acodec_aac,s_64x64,scaletype_"+c.ScaleType+enginetest.SaveAs("o.mp4"))
-					res, err := enginetest.RunTask(t, New(engine.Config{VideoPreset: "ultrafast"}), job)
-					require.NoError(t, err)
-					w, h, y := ctGray(t, res.Outputs[0].Path, 0.5)
-					require.Equal(t, [2]int{c.W, c.H}, [2]int{w, h})
-					require.Greater(t, int(y[h/4*w+w/2]), 200, "top should be white")
-					require.Less(t, int(y[h*3/4*w+w/2]), 60, "bottom should be black")
-				})
-			}
-		})
-	}
+	enginetest.EachCase(t, enginetest.RotatedCases(t), func(t *testing.T, tc enginetest.Case, _ string, store enginetest.PathStore) {
+		for _, c := range enginetest.RotatedSizes() {
+			t.Run(c.ScaleType, func(t *testing.T) {
+				t.Parallel()
+				job := enginetest.Job(t, store, tc.Key, "video/concat,f_mp4,vcodec_h264,acodec_aac,s_64x64,scaletype_"+c.ScaleType+enginetest.SaveAs("o.mp4"))
+				res, err := enginetest.RunTask(t, New(engine.Config{VideoPreset: "ultrafast"}), job)
+				require.NoError(t, err)
+				w, h, y := ctGray(t, res.Outputs[0].Path, 0.5)
+				require.Equal(t, [2]int{c.W, c.H}, [2]int{w, h})
+				require.Greater(t, int(y[h/4*w+w/2]), 200, "top should be white")
+				require.Less(t, int(y[h*3/4*w+w/2]), 60, "bottom should be black")
+			})
+		}
+	})
 }

@@ -78,27 +78,22 @@ func rbCheckConcatJob(t *testing.T, tc enginetest.Case, clip string, job *queue.
 // or an error without an OSS code. engine/sprite runs the same inputs.
 func TestRobustInputs(t *testing.T) {
 	t.Parallel()
-	for _, tc := range enginetest.Cases() {
-		t.Run(tc.Name, func(t *testing.T) {
-			t.Parallel()
-			clip := tc.Clip(t)
-			store := enginetest.NewStore(t, map[string]string{tc.Key: clip})
-			stores := map[string]storage.Backend{"path": enginetest.PathStore{DirStore: store}, "avio": store}
-			// A successful transcode is the costly part: one backend is
-			// enough; failures are cheap and differ between the two.
-			if tc.Concat == enginetest.OK {
-				delete(stores, "avio")
-			}
-			for sname, s := range stores {
-				t.Run("concat/"+sname, func(t *testing.T) {
-					t.Parallel()
-					rbCheckConcat(t, tc, clip, s)
-				})
-				t.Run("join/"+sname, func(t *testing.T) {
-					t.Parallel()
-					rbCheckJoin(t, tc, clip, s)
-				})
-			}
-		})
-	}
+	enginetest.EachCase(t, enginetest.Cases(), func(t *testing.T, tc enginetest.Case, clip string, store enginetest.PathStore) {
+		stores := map[string]storage.Backend{"path": store, "avio": store.DirStore}
+		// A successful transcode is the costly part: one backend is
+		// enough; failures are cheap and differ between the two.
+		if tc.Concat == enginetest.OK {
+			delete(stores, "avio")
+		}
+		for sname, s := range stores {
+			t.Run("concat/"+sname, func(t *testing.T) {
+				t.Parallel()
+				rbCheckConcat(t, tc, clip, s)
+			})
+			t.Run("join/"+sname, func(t *testing.T) {
+				t.Parallel()
+				rbCheckJoin(t, tc, clip, s)
+			})
+		}
+	})
 }

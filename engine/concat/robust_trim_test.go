@@ -16,64 +16,43 @@ import (
 // the right frame (engine/sprite checks its cells on the same clips).
 func TestRobustTrims(t *testing.T) {
 	t.Parallel()
-	for _, key := range []string{"editlist.mp4", "offset.ts", "latea.mp4", "vfr600.mov", "mjpeg.avi", "vp8.webm", "anim.gif", "hdr.mp4"} {
-		tc := enginetest.CaseByKey(t, key)
-		t.Run(tc.Name, func(t *testing.T) {
+	enginetest.EachCase(t, enginetest.TrimCases(t), func(t *testing.T, tc enginetest.Case, clip string, store enginetest.PathStore) {
+		t.Run("concat", func(t *testing.T) {
 			t.Parallel()
-			clip := tc.Clip(t)
-			store := enginetest.PathStore{DirStore: enginetest.NewStore(t, map[string]string{tc.Key: clip})}
-			t.Run("concat", func(t *testing.T) {
-				t.Parallel()
-				job := enginetest.Job(t, store, tc.Key, "video/concat,f_mp4,vcodec_h264,acodec_aac,ss_500,t_400"+enginetest.SaveAs("out.mp4"))
-				res, err := enginetest.RunTask(t, New(engine.Config{VideoPreset: "ultrafast"}), job)
-				require.NoError(t, err)
-				out := res.Outputs[0].Path
-				p := enginetest.ProbeFile(t, out)
-				v, a := p.Streams[p.Stream("video")].Index, p.Streams[p.Stream("audio")].Index
-				require.InDelta(t, 0.4, p.FormatDuration(), 0.06)
-				require.InDelta(t, enginetest.StreamDuration(p, v), enginetest.StreamDuration(p, a), 0.06, "audio and video lengths")
-				enginetest.RequireFrame(t, enginetest.CLIFrame(t, out, 0, tc.W, tc.H), clip, 500*time.Millisecond, 0)
-			})
+			job := enginetest.Job(t, store, tc.Key, "video/concat,f_mp4,vcodec_h264,acodec_aac,ss_500,t_400"+enginetest.SaveAs("out.mp4"))
+			res, err := enginetest.RunTask(t, New(engine.Config{VideoPreset: "ultrafast"}), job)
+			require.NoError(t, err)
+			out := res.Outputs[0].Path
+			p := enginetest.ProbeFile(t, out)
+			v, a := p.Streams[p.Stream("video")].Index, p.Streams[p.Stream("audio")].Index
+			require.InDelta(t, 0.4, p.FormatDuration(), 0.06)
+			require.InDelta(t, enginetest.StreamDuration(p, v), enginetest.StreamDuration(p, a), 0.06, "audio and video lengths")
+			enginetest.RequireFrame(t, enginetest.CLIFrame(t, out, 0, tc.W, tc.H), clip, 500*time.Millisecond, 0)
 		})
-	}
+	})
 }
 
-// Trims at the edges of awkward clips: into the part where only one stream
-// plays, past the end, and on a raw stream whose length nothing declares
-// (engine/sprite runs the same cases with ss alone).
+// Trims at the edges of awkward clips (enginetest.EachTrimEdge): the
+// output plays the expected length with audio and video level, or the
+// task fails with InvalidArgument naming the clip.
 func TestRobustTrimEdges(t *testing.T) {
 	t.Parallel()
-	for _, tc := range []struct {
-		name, key, trim string
-		concat          float64 // expected length; 0: fails
-	}{
-		{"into the audio after the video", "longa.mp4", "ss_1500", 0.5},
-		{"before the late video", "latev.mp4", "ss_200,t_200", 0.2},
-		{"past a 3-frame clip", "three.mp4", "ss_600", 0},
-		{"raw stream", "raw.h264", "ss_500", 0.5},
-		{"past a raw stream", "raw.h264", "ss_5000", 0},
-		{"still image", "still.png", "ss_0,t_1000", 0.04},
-	} {
-		c := enginetest.CaseByKey(t, tc.key)
-		t.Run(tc.name, func(t *testing.T) {
+	enginetest.EachTrimEdge(t, func(t *testing.T, e enginetest.TrimEdge, store enginetest.PathStore) {
+		t.Run("concat", func(t *testing.T) {
 			t.Parallel()
-			store := enginetest.PathStore{DirStore: enginetest.NewStore(t, map[string]string{tc.key: c.Clip(t)})}
-			t.Run("concat", func(t *testing.T) {
-				t.Parallel()
-				res, err := enginetest.RunTask(t, New(engine.Config{VideoPreset: "ultrafast"}),
-					enginetest.Job(t, store, tc.key, "video/concat,f_mp4,vcodec_h264,acodec_aac,"+tc.trim+enginetest.SaveAs("o.mp4")))
-				if tc.concat == 0 {
-					enginetest.RequireFailure(t, res, err, osserr.InvalidArgument, "clip 1", tc.key)
-					return
-				}
-				require.NoError(t, err)
-				p := enginetest.ProbeFile(t, res.Outputs[0].Path)
-				v, a := p.Streams[p.Stream("video")].Index, p.Streams[p.Stream("audio")].Index
-				require.InDelta(t, tc.concat, p.FormatDuration(), 0.05)
-				require.InDelta(t, enginetest.StreamDuration(p, v), enginetest.StreamDuration(p, a), 0.05, "audio and video lengths")
-			})
+			res, err := enginetest.RunTask(t, New(engine.Config{VideoPreset: "ultrafast"}),
+				enginetest.Job(t, store, e.Key, "video/concat,f_mp4,vcodec_h264,acodec_aac,"+e.Trim+enginetest.SaveAs("o.mp4")))
+			if e.Concat == 0 {
+				enginetest.RequireFailure(t, res, err, osserr.InvalidArgument, "clip 1", e.Key)
+				return
+			}
+			require.NoError(t, err)
+			p := enginetest.ProbeFile(t, res.Outputs[0].Path)
+			v, a := p.Streams[p.Stream("video")].Index, p.Streams[p.Stream("audio")].Index
+			require.InDelta(t, e.Concat, p.FormatDuration(), 0.05)
+			require.InDelta(t, enginetest.StreamDuration(p, v), enginetest.StreamDuration(p, a), 0.05, "audio and video lengths")
 		})
-	}
+	})
 }
 
 // A file declaring a 16000×16000 picture with 4 KB of data fails cleanly

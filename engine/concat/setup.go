@@ -77,9 +77,4 @@ func muxerOptions(p *plan, path string) map[string]string {
 
 // close frees everything newOutput allocated; it may be called more
 // than once.
-func (o *output) close() {
-	if o != nil && o.c != nil {
-		_ = o.c.Close()
-		o.c = nil
-	}
-}
+func (o *output) close() { _ = o.c.Close() }

@@ -69,10 +69,9 @@ func (c *capture) ticks(t time.Duration) int64 {
 	return c.origin + astiav.RescaleQ(int64(t), astiav.NewRational(1, int(time.Second)), c.tb)
 }
 
+// run decodes and selects frames until the selector is done or the input
+// ends, handing each selected frame to onFrame.
 func (c *capture) run(ctx context.Context, onFrame onFrameFunc) error {
-	c.pkt, c.frame = astiav.AllocPacket(), astiav.AllocFrame()
-	defer c.pkt.Free()
-	defer c.frame.Free()
 	c.seekedFor, c.lastT = -1, -c.frameDt // a first frame without a timestamp is at 0
 	if w := c.sel.next(); c.seek && w > 0 {
 		if err := c.seekTo(ctx, w); err != nil {

@@ -56,8 +56,7 @@ func frameDuration(v *astiav.Stream) time.Duration {
 // scanDuration finds the video's length when the container does not say,
 // by reading (not decoding) every packet, then rewinds.
 func scanDuration(ctx context.Context, c *capture, idx int) (time.Duration, error) {
-	pkt := astiav.AllocPacket()
-	defer pkt.Free()
+	pkt := c.pkt
 	var end, next time.Duration
 	for {
 		if err := ctx.Err(); err != nil {

@@ -14,24 +14,19 @@ import (
 // (engine/concat checks its output on the same clips).
 func TestRobustRotatedScaleTypes(t *testing.T) {
 	t.Parallel()
-	for _, key := range []string{"rot90.mp4", "rot180.mp4", "rot270.mp4", "iphone.mp4"} {
-		tc := enginetest.CaseByKey(t, key)
-		t.Run(tc.Name, func(t *testing.T) {
-			t.Parallel()
-			store := enginetest.PathStore{DirStore: enginetest.NewStore(t, map[string]string{tc.Key: tc.Clip(t)})}
-			for _, c := range enginetest.RotatedSizes() {
-				t.Run("sprite/"+c.ScaleType, func(t *testing.T) {
-					t.Parallel()
-					job := enginetest.Job(t, store, tc.Key, "video/sprite,f_png,sw_64,sh_64,tw_1,th_1,pad_0,margin_0,num_1,scaletype_"+c.ScaleType+enginetest.SaveAs("s-{index}.png"))
-					res, err := enginetest.RunTask(t, New(engine.DefaultConfig()), job)
-					require.NoError(t, err)
-					img, _ := enginetest.DecodeImage(t, res.Outputs[0])
-					w, h := img.Bounds().Dx(), img.Bounds().Dy()
-					require.Equal(t, [2]int{c.W, c.H}, [2]int{w, h})
-					require.Greater(t, enginetest.Level(img, w/2, h/4), 200, "top should be white")
-					require.Less(t, enginetest.Level(img, w/2, h*3/4), 60, "bottom should be black")
-				})
-			}
-		})
-	}
+	enginetest.EachCase(t, enginetest.RotatedCases(t), func(t *testing.T, tc enginetest.Case, _ string, store enginetest.PathStore) {
+		for _, c := range enginetest.RotatedSizes() {
+			t.Run("sprite/"+c.ScaleType, func(t *testing.T) {
+				t.Parallel()
+				job := enginetest.Job(t, store, tc.Key, "video/sprite,f_png,sw_64,sh_64,tw_1,th_1,pad_0,margin_0,num_1,scaletype_"+c.ScaleType+enginetest.SaveAs("s-{index}.png"))
+				res, err := enginetest.RunTask(t, New(engine.DefaultConfig()), job)
+				require.NoError(t, err)
+				img, _ := enginetest.DecodeImage(t, res.Outputs[0])
+				w, h := img.Bounds().Dx(), img.Bounds().Dy()
+				require.Equal(t, [2]int{c.W, c.H}, [2]int{w, h})
+				require.Greater(t, enginetest.Level(img, w/2, h/4), 200, "top should be white")
+				require.Less(t, enginetest.Level(img, w/2, h*3/4), 60, "bottom should be black")
+			})
+		}
+	})
 }

@@ -72,22 +72,16 @@ func rbCheckSprite(t *testing.T, tc enginetest.Case, clip string, store storage.
 // same inputs.
 func TestRobustInputs(t *testing.T) {
 	t.Parallel()
-	for _, tc := range enginetest.Cases() {
-		t.Run(tc.Name, func(t *testing.T) {
-			t.Parallel()
-			clip := tc.Clip(t)
-			store := enginetest.NewStore(t, map[string]string{tc.Key: clip})
-			stores := map[string]storage.Backend{"path": enginetest.PathStore{DirStore: store}, "avio": store}
-			for sname, s := range stores {
-				t.Run("sprite/"+sname, func(t *testing.T) {
-					t.Parallel()
-					rbCheckSprite(t, tc, clip, s, false)
-				})
-				t.Run("sprite-avg/"+sname, func(t *testing.T) {
-					t.Parallel()
-					rbCheckSprite(t, tc, clip, s, true)
-				})
-			}
-		})
-	}
+	enginetest.EachCase(t, enginetest.Cases(), func(t *testing.T, tc enginetest.Case, clip string, store enginetest.PathStore) {
+		for sname, s := range map[string]storage.Backend{"path": store, "avio": store.DirStore} {
+			t.Run("sprite/"+sname, func(t *testing.T) {
+				t.Parallel()
+				rbCheckSprite(t, tc, clip, s, false)
+			})
+			t.Run("sprite-avg/"+sname, func(t *testing.T) {
+				t.Parallel()
+				rbCheckSprite(t, tc, clip, s, true)
+			})
+		}
+	})
 }

@@ -19,13 +19,12 @@ import (
 )
 
 // Engine runs video/sprite requests.
-type Engine struct {
-	cfg engine.Config
-}
+type Engine struct{}
 
-// New returns the engine. Sheets are encoded in Go, so no setting of cfg
-// applies to them yet.
-func New(cfg engine.Config) *Engine { return &Engine{cfg: cfg} }
+// New returns the engine. Sheets are encoded in Go and cells scaled by
+// libavfilter, so none of the shared settings (the video encoders'
+// preset) applies to it yet.
+func New(engine.Config) *Engine { return &Engine{} }
 
 // Run captures the frames spec asks for from t's object and returns the
 // sheets written (in t.WorkDir), named through saveas. On any error
@@ -113,7 +112,10 @@ func (r *spriteRun) measure(ctx context.Context) error {
 		// to the end looking for one): decode them straight through.
 		in: in, keyOnly: r.spec.Mode == parser.ModeKey, seek: r.seek && !in.DurationGuessed(),
 		origin: in.StartTime(v), tb: v.TimeBase(), frameDt: frameDuration(v),
+		pkt: astiav.AllocPacket(), frame: astiav.AllocFrame(),
 	}
+	r.c.Add(r.cap.pkt.Free)
+	r.c.Add(r.cap.frame.Free)
 	r.dur = videoEnd(in, v, r.cap)
 	if in.DurationGuessed() {
 		r.dur = 0 // estimated from the bitrate (raw streams): may be far off
