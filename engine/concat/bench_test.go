@@ -86,13 +86,12 @@ func BenchmarkConcatChild(b *testing.B) {
 	if err := json.Unmarshal([]byte(raw), &job); err != nil {
 		b.Fatal(err)
 	}
-	p, err := parser.Parse(job.Process)
-	if err != nil {
+	if _, err := parser.Parse(job.Process); err != nil {
 		b.Fatal(err)
 	}
 	for i := 0; i < b.N; i++ {
 		_, err := New(engine.Config{VideoPreset: job.Preset}).Process(context.Background(), &queue.Job{
-			Bucket: filepath.Base(job.Dir), Object: job.Clips[0], Pipeline: p,
+			Bucket: filepath.Base(job.Dir), Object: job.Clips[0], Process: job.Process,
 			Storage: enginetest.PathStore{DirStore: enginetest.DirStore{Dir: filepath.Dir(job.Dir)}}, WorkDir: b.TempDir(), Threads: job.Threads,
 		})
 		if err != nil {

@@ -12,7 +12,6 @@ import (
 	"github.com/ossemu/ossemu/engine/libav"
 	"github.com/ossemu/ossemu/osserr"
 	"github.com/ossemu/ossemu/parser"
-	"github.com/ossemu/ossemu/queue"
 )
 
 // clipSource is one opened input of a concatenation with its chosen streams.
@@ -70,7 +69,7 @@ func openClips(ctx context.Context, t engine.Task, spec *parser.Concat) (_ []*cl
 // clipError puts the clip's position and name in front of an input error,
 // keeping its code (NoSuchKey, InvalidMedia) and transience.
 func clipError(name string, err error) error {
-	if queue.IsTransient(err) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+	if osserr.IsTransient(err) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}
 	if e, ok := osserr.As(err); ok {

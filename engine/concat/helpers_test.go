@@ -24,10 +24,10 @@ func TestMain(m *testing.M) { enginetest.Main(m) }
 // ctRun parses process and runs it on object through the concat engine.
 func ctRun(t testing.TB, store storage.Backend, object, process string) (*queue.Result, error) {
 	t.Helper()
-	p, err := parser.Parse(process)
+	_, err := parser.Parse(process)
 	require.NoError(t, err, process)
 	job := &queue.Job{
-		TaskID: "t", Bucket: enginetest.Bucket, Object: object, Pipeline: p, Storage: store,
+		TaskID: "t", Bucket: enginetest.Bucket, Object: object, Process: process, Storage: store,
 		WorkDir: t.TempDir(), Threads: 2, CreatedAt: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC),
 		Progress: func(int) {},
 	}

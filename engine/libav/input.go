@@ -15,7 +15,6 @@ import (
 	"github.com/asticode/go-astikit"
 
 	"github.com/ossemu/ossemu/osserr"
-	"github.com/ossemu/ossemu/queue"
 	"github.com/ossemu/ossemu/storage"
 )
 
@@ -129,7 +128,7 @@ func (in *Input) MediaError(ctx context.Context, err error, what string) error {
 		return ctx.Err()
 	}
 	if in.readErr != nil {
-		return queue.Transient(fmt.Errorf("reading %s: %w", in.Name, in.readErr))
+		return osserr.Transient(fmt.Errorf("reading %s: %w", in.Name, in.readErr))
 	}
 	return osserr.Wrap(osserr.InvalidMedia, err, "object %s %s: %v", in.Name, what, err)
 }

@@ -13,7 +13,6 @@ import (
 	"github.com/ossemu/ossemu/engine/internal/enginetest"
 	"github.com/ossemu/ossemu/engine/libav"
 	"github.com/ossemu/ossemu/osserr"
-	"github.com/ossemu/ossemu/queue"
 	"github.com/ossemu/ossemu/storage"
 )
 
@@ -193,6 +192,6 @@ func TestInputStorageErrorIsTransient(t *testing.T) {
 	}
 	err = in.ReadError(context.Background(), err)
 	require.Error(t, err)
-	require.True(t, queue.IsTransient(err), "%v", err)
+	require.True(t, osserr.IsTransient(err), "%v", err)
 	require.Contains(t, err.Error(), "disk on fire")
 }

@@ -212,7 +212,7 @@ func TestSpriteFailures(t *testing.T) {
 		t.Parallel()
 		job := spJob(t, spAVIOStore, gop, "video/sprite,f_jpg", "e/{index}")
 		job.Object = "nope.mp4"
-		_, err := New(engine.DefaultConfig()).Process(context.Background(), job)
+		_, err := New(engine.DefaultConfig()).Process(context.Background(), job.Job)
 		require.True(t, osserr.Is(err, osserr.NoSuchKey), "%v", err)
 	})
 }

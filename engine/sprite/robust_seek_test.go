@@ -30,7 +30,7 @@ func TestRobustSpriteSeeking(t *testing.T) {
 				t.Run(process, func(t *testing.T) {
 					t.Parallel()
 					run := func(seek bool) ([]string, *capture) {
-						job := enginetest.Job(t, store, key, process+enginetest.SaveAs("s-{index}.png"))
+						job := spParsed(t, enginetest.Job(t, store, key, process+enginetest.SaveAs("s-{index}.png")))
 						ctx, cancel := context.WithTimeout(context.Background(), enginetest.Timeout)
 						defer cancel()
 						res, c, err := spRunJob(ctx, job, seek)

@@ -45,7 +45,7 @@ func rbCheckSprite(t *testing.T, tc enginetest.Case, clip string, store storage.
 	}
 	require.Len(t, res.Outputs, 1)
 	if tc.Frames {
-		cells := spCells(img, job.Pipeline.Sprite, image.Pt(tc.W, tc.H), tc.Cells)
+		cells := spCells(img, spParsed(t, job).Pipeline.Sprite, image.Pt(tc.W, tc.H), tc.Cells)
 		spRequireFrames(t, clip, cells, spTimes(0, 500*time.Millisecond, tc.Cells), 6)
 	}
 	for i := 0; i < 4; i++ {

@@ -13,8 +13,8 @@ import (
 	"sync"
 
 	"github.com/ossemu/ossemu/engine"
+	"github.com/ossemu/ossemu/osserr"
 	"github.com/ossemu/ossemu/parser"
-	"github.com/ossemu/ossemu/queue"
 )
 
 // jpegQuality is the sheets' JPEG quality: visually clean thumbnails at a
@@ -74,7 +74,7 @@ func writeSheet(names sheetNames, dir string, n int, img *image.RGBA) (engine.Ou
 	}
 	f, err := os.Create(out.Path)
 	if err != nil {
-		return out, queue.Transient(fmt.Errorf("video/sprite: creating sheet %d: %w", n, err))
+		return out, osserr.Transient(fmt.Errorf("video/sprite: creating sheet %d: %w", n, err))
 	}
 	defer f.Close()
 	w := bufio.NewWriterSize(f, 1<<20)
@@ -93,7 +93,7 @@ func writeSheet(names sheetNames, dir string, n int, img *image.RGBA) (engine.Ou
 		err = f.Close()
 	}
 	if err != nil {
-		return out, queue.Transient(fmt.Errorf("video/sprite: writing sheet %d: %w", n, err))
+		return out, osserr.Transient(fmt.Errorf("video/sprite: writing sheet %d: %w", n, err))
 	}
 	return out, nil
 }

@@ -34,7 +34,7 @@ func spScrollClip(t testing.TB) string {
 
 // spJob builds a job for process on bucket "src", key "in.mp4", holding
 // clip, saving to saveas (an object template).
-func spJob(t testing.TB, store func(dir string) storage.Backend, clip, process, saveas string) *queue.Job {
+func spJob(t testing.TB, store func(dir string) storage.Backend, clip, process, saveas string) *spTask {
 	t.Helper()
 	dir := t.TempDir()
 	enginetest.Put(t, dir, "src", "in.mp4", clip)
@@ -43,11 +43,26 @@ func spJob(t testing.TB, store func(dir string) storage.Backend, clip, process, 
 	require.NoError(t, err, full)
 	work := filepath.Join(dir, "work")
 	require.NoError(t, os.MkdirAll(work, 0o755))
-	return &queue.Job{
-		TaskID: "t", Bucket: "src", Object: "in.mp4", Pipeline: pl, Storage: store(dir),
+	return &spTask{Job: &queue.Job{
+		TaskID: "t", Bucket: "src", Object: "in.mp4", Process: full, Storage: store(dir),
 		WorkDir: work, Threads: 2, CreatedAt: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC),
 		Progress: func(int) {},
-	}
+	}, Pipeline: pl}
+}
+
+// spTask is a queued job with its process string parsed, so a test can
+// read or change the request; Process parses job.Process itself.
+type spTask struct {
+	*queue.Job
+	Pipeline *parser.Pipeline
+}
+
+// spParsed is job with its process string parsed.
+func spParsed(t testing.TB, job *queue.Job) *spTask {
+	t.Helper()
+	pl, err := parser.Parse(job.Process)
+	require.NoError(t, err, job.Process)
+	return &spTask{Job: job, Pipeline: pl}
 }
 
 func TestMain(m *testing.M) { enginetest.Main(m) }
@@ -59,7 +74,7 @@ func spAVIOStore(dir string) storage.Backend { return enginetest.DirStore{Dir: d
 
 // spRun runs the engine, seeking or not, and returns the result, the
 // times of the captured frames and the number of seeks.
-func spRun(t testing.TB, job *queue.Job, seek bool) (*queue.Result, []time.Duration, int) {
+func spRun(t testing.TB, job *spTask, seek bool) (*queue.Result, []time.Duration, int) {
 	t.Helper()
 	res, c, err := spRunJob(context.Background(), job, seek)
 	require.NoError(t, err)
@@ -68,9 +83,9 @@ func spRun(t testing.TB, job *queue.Job, seek bool) (*queue.Result, []time.Durat
 
 // spRunJob runs job's request through the engine's run, seeking or not,
 // and returns what Process would, plus the capture.
-func spRunJob(ctx context.Context, job *queue.Job, seek bool) (*queue.Result, *capture, error) {
+func spRunJob(ctx context.Context, job *spTask, seek bool) (*queue.Result, *capture, error) {
 	p := job.Pipeline
-	outs, c, err := New(engine.DefaultConfig()).run(ctx, p.Sprite, p.SaveAs, engine.TaskOf(job), seek)
+	outs, c, err := New(engine.DefaultConfig()).run(ctx, p.Sprite, p.SaveAs, engine.TaskOf(job.Job), seek)
 	res, err := engine.Result(outs, err)
 	return res, c, err
 }

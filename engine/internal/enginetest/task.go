@@ -28,10 +28,10 @@ func SaveAs(key string) string { return "|sys/saveas,o_" + B64(key) }
 // Job is a task running process on Bucket/key of store.
 func Job(t testing.TB, store storage.Backend, key, process string) *queue.Job {
 	t.Helper()
-	p, err := parser.Parse(process)
+	_, err := parser.Parse(process)
 	require.NoError(t, err, process)
 	return &queue.Job{
-		TaskID: "t", Bucket: Bucket, Object: key, Pipeline: p, Storage: store,
+		TaskID: "t", Bucket: Bucket, Object: key, Process: process, Storage: store,
 		WorkDir: t.TempDir(), Threads: 2, CreatedAt: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC),
 		Progress: func(int) {},
 	}
@@ -78,7 +78,7 @@ func RequireFailure(t testing.TB, res *queue.Result, err error, code osserr.Code
 	e, ok := osserr.As(err)
 	require.True(t, ok, "not an OSS error: %T %v", err, err)
 	require.Equal(t, code.Name, e.Code.Name, e.Message)
-	require.False(t, queue.IsTransient(err), "a bad input must not be retried: %v", err)
+	require.False(t, osserr.IsTransient(err), "a bad input must not be retried: %v", err)
 	for _, n := range names {
 		require.Contains(t, e.Message, n)
 	}
