@@ -5,7 +5,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"os"
 	"os/signal"
 	"syscall"
@@ -16,8 +15,8 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	libav.RouteLog(slog.Default()) // libav's log is process-wide: routed once, here
-	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout); err != nil {
+	// libav's log is process-wide: routed once, here, through run's logger.
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, libav.RouteLog); err != nil {
 		fmt.Fprintln(os.Stderr, "emulator:", err)
 		os.Exit(1)
 	}
