@@ -25,10 +25,10 @@ const (
 // or their own option, and an emulator reached on 127.0.0.1 should not
 // refuse a client over a region name. The key chain uses the sent values,
 // so the signature still proves knowledge of the secret.
-type scope struct{ id, date, region, product string }
+type scope struct{ id, date, region, product, term string }
 
 func (s scope) String() string {
-	return s.date + "/" + s.region + "/" + s.product + "/" + terminatorV4
+	return s.date + "/" + s.region + "/" + s.product + "/" + s.term
 }
 
 func parseCredential(c string) (scope, error) {
@@ -40,7 +40,7 @@ func parseCredential(c string) (scope, error) {
 	if _, err := time.Parse("20060102", parts[1]); err != nil || len(parts[1]) != 8 {
 		return scope{}, osserr.New(osserr.InvalidArgument, "Invalid date %q in credential; expected yyyymmdd.", parts[1])
 	}
-	return scope{id: parts[0], date: parts[1], region: parts[2], product: parts[3]}, nil
+	return scope{id: parts[0], date: parts[1], region: parts[2], product: parts[3], term: terminatorV4}, nil
 }
 
 // credentialScope parses a V4 credential and checks its AccessKeyId.
