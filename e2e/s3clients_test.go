@@ -300,8 +300,8 @@ func TestS3GoSDKPayloads(t *testing.T) {
 
 	for _, tc := range []struct {
 		name, endpoint, want string
-		base               http.RoundTripper
-		mismatch           string
+		base                 http.RoundTripper
+		mismatch             string
 	}{
 		{"http", e.URL, "", http.DefaultTransport, "XAmzContentSHA256Mismatch"},
 		{"tls", proxy.URL, "STREAMING-UNSIGNED-PAYLOAD-TRAILER", proxy.Client().Transport, "BadDigest"},

@@ -178,20 +178,26 @@ func (c *chunkedReader) verifyChunk() error {
 	return c.signer.check("PAYLOAD", digest, c.sig)
 }
 
-// finish reads the trailer lines up to the closing empty line (or EOF:
-// not every client sends it), checks the trailer signature and checksum and
-// the decoded length, and returns io.EOF when all hold.
+// finish reads what follows the last chunk up to the end of the body,
+// checks the trailer signature and checksum and the decoded length, and
+// returns io.EOF when all hold. Empty lines are skipped: clients differ in
+// how they close the trailer (minio-go ends each trailer line with a bare
+// LF and puts an empty line before x-amz-trailer-signature), and some omit
+// the final CRLF.
 func (c *chunkedReader) finish() error {
 	trailers := map[string]string{}
 	var canon strings.Builder
 	var trailerSig string
 	for {
 		l, err := c.line()
-		if err == io.EOF || err == nil && l == "" {
+		if err == io.EOF {
 			break
 		}
 		if err != nil {
 			return err
+		}
+		if l == "" {
+			continue
 		}
 		name, val, ok := strings.Cut(l, ":")
 		if !ok || !c.trailer {
