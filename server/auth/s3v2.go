@@ -137,12 +137,16 @@ func amzHeadersV2(h http.Header) string {
 // resourcesV2 returns the canonical resources a SigV2 signer may have used:
 // the path as it arrived and as re-encoded, each with and without
 // "/<bucket>" in front (virtual-hosted requests sign it, path-style ones
-// already have it), followed by the signed sub-resources, sorted, with
+// already have it), and "/<bucket>/" for a bucket call, followed by the signed sub-resources, sorted, with
 // wire or decoded values.
 func resourcesV2(r *http.Request, res Resource, q query) []string {
 	paths := []string{r.URL.EscapedPath(), escapeV4(r.URL.Path, true)}
 	if res.Bucket != "" {
 		paths = append(paths, "/"+res.Bucket+paths[0], "/"+res.Bucket+paths[1])
+	}
+	if res.Bucket != "" && res.Key == "" {
+		// botocore signs a bucket call as "/bucket/" whatever it sends.
+		paths = append(paths, "/"+res.Bucket+"/")
 	}
 	var raw, dec []string
 	for _, p := range q {
