@@ -46,18 +46,24 @@ type chunkSigner struct {
 // check verifies one signature of the chain (kind "PAYLOAD" for a chunk,
 // "TRAILER" for the trailer) over digest and advances the chain.
 func (cs *chunkSigner) check(kind, digest, provided string) error {
-	sts := algorithmS3V4 + "-" + kind + "\n" + cs.timestamp + "\n" + cs.scope + "\n" + cs.prev + "\n"
-	if kind == "PAYLOAD" {
-		sts += emptySHA256 + "\n"
-	}
-	sts += digest
-	want := hex.EncodeToString(hmacSHA256(cs.key, sts))
+	want, sts := cs.sign(kind, digest)
 	if subtle.ConstantTimeCompare([]byte(want), []byte(strings.ToLower(provided))) != 1 {
 		return osserr.New(osserr.SignatureDoesNotMatch, "The %s signature of an aws-chunked body does not match.", strings.ToLower(kind)).
 			With("StringToSign", sts).With("SignatureProvided", provided)
 	}
 	cs.prev = want
 	return nil
+}
+
+// sign returns the signature that chains on cs.prev for digest, and the
+// string it signs.
+func (cs *chunkSigner) sign(kind, digest string) (sig, stringToSign string) {
+	sts := algorithmS3V4 + "-" + kind + "\n" + cs.timestamp + "\n" + cs.scope + "\n" + cs.prev + "\n"
+	if kind == "PAYLOAD" {
+		sts += emptySHA256 + "\n"
+	}
+	sts += digest
+	return hex.EncodeToString(hmacSHA256(cs.key, sts)), sts
 }
 
 func newLineReader(r io.Reader) *bufio.Reader { return bufio.NewReaderSize(r, 64<<10) }

@@ -49,14 +49,29 @@ func (v *Verifier) verifyS3V2Header(r *http.Request, res Resource, q query, cred
 	if err := v.checkS3Skew(t); err != nil {
 		return err
 	}
-	dates := []string{r.Header.Get("Date")}
-	if r.Header.Get("x-amz-date") != "" {
-		dates = []string{"", r.Header.Get("Date")}
-	}
-	if err := v.matchS3V2(r, res, q, dates, id, sig); err != nil {
+	if err := v.matchS3V2(r, res, q, headerDatesV2(r.Header), id, sig); err != nil {
 		return err
 	}
 	return v.attachV2Payload(r)
+}
+
+// dateForm is one way a SigV2 signer fills the DATE slot and the x-amz-*
+// headers.
+type dateForm struct {
+	date    string
+	noAmzDT bool // x-amz-date left out of the x-amz-* headers
+}
+
+// headerDatesV2 lists the DATE-slot forms: the Date header; with
+// x-amz-date, an empty slot with x-amz-date among the x-amz-* headers
+// (botocore, S3's rule), or x-amz-date's value in the slot and not among
+// the headers (the S3 documentation's own DELETE example).
+func headerDatesV2(h http.Header) []dateForm {
+	amz := h.Get("x-amz-date")
+	if amz == "" {
+		return []dateForm{{date: h.Get("Date")}}
+	}
+	return []dateForm{{date: ""}, {date: amz, noAmzDT: true}, {date: h.Get("Date")}}
 }
 
 // verifyS3V2Query checks a SigV2 presigned URL: AWSAccessKeyId, Expires
@@ -75,7 +90,7 @@ func (v *Verifier) verifyS3V2Query(r *http.Request, res Resource, q query) error
 		return err
 	}
 	sig = strings.ReplaceAll(sig, " ", "+")
-	if err := v.matchS3V2(r, res, q, []string{exp}, id, sig); err != nil {
+	if err := v.matchS3V2(r, res, q, []dateForm{{date: exp}}, id, sig); err != nil {
 		return err
 	}
 	return v.attachV2Payload(r)
@@ -96,13 +111,13 @@ func (v *Verifier) attachV2Payload(r *http.Request) error {
 }
 
 // matchS3V2 tries the plausible resources and dates.
-func (v *Verifier) matchS3V2(r *http.Request, res Resource, q query, dates []string, id, provided string) error {
+func (v *Verifier) matchS3V2(r *http.Request, res Resource, q query, dates []dateForm, id, provided string) error {
 	head := r.Method + "\n" + r.Header.Get("Content-MD5") + "\n" + r.Header.Get("Content-Type") + "\n"
-	amz := amzHeadersV2(r.Header)
+	amz := [2]string{amzHeadersV2(r.Header, false), amzHeadersV2(r.Header, true)}
 	first := ""
 	for _, resource := range resourcesV2(r, res, q) {
-		for _, date := range dates {
-			s := head + date + "\n" + amz + resource
+		for _, d := range dates {
+			s := head + d.date + "\n" + amz[boolIndex(d.noAmzDT)] + resource
 			if first == "" {
 				first = s
 			}
@@ -114,12 +129,19 @@ func (v *Verifier) matchS3V2(r *http.Request, res Resource, q query, dates []str
 	return errS3Mismatch(id, first, provided, "")
 }
 
-// amzHeadersV2 renders every x-amz-* header as "name:value\n", sorted,
-// repeated values joined with ",".
-func amzHeadersV2(h http.Header) string {
+func boolIndex(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// amzHeadersV2 renders every x-amz-* header (but x-amz-date when
+// noAmzDate) as "name:value\n", sorted, repeated values joined with ",".
+func amzHeadersV2(h http.Header, noAmzDate bool) string {
 	var names []string
 	for k := range h {
-		if lk := strings.ToLower(k); strings.HasPrefix(lk, "x-amz-") {
+		if lk := strings.ToLower(k); strings.HasPrefix(lk, "x-amz-") && !(noAmzDate && lk == "x-amz-date") {
 			names = append(names, lk)
 		}
 	}
