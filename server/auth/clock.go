@@ -49,6 +49,11 @@ func (v *Verifier) checkSkew(h http.Header) error {
 	if err != nil {
 		return err
 	}
+	return v.checkTimeSkew(t)
+}
+
+// checkTimeSkew enforces MaxSkew on the time a request claims.
+func (v *Verifier) checkTimeSkew(t time.Time) error {
 	now := v.now()
 	d := now.Sub(t)
 	if d < 0 {

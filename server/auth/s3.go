@@ -72,19 +72,6 @@ func s3RequestTime(h http.Header) (time.Time, string, error) {
 	return t, raw, nil
 }
 
-// checkS3Skew enforces MaxSkew on the time an S3 request claims.
-func (v *Verifier) checkS3Skew(t time.Time) error {
-	now := v.now()
-	d := now.Sub(t)
-	if d < 0 {
-		d = -d
-	}
-	if d > v.maxSkew {
-		return errSkewed(t, now, v.maxSkew)
-	}
-	return nil
-}
-
 // errS3Mismatch is SignatureDoesNotMatch with the fields S3 reports.
 func errS3Mismatch(id, stringToSign, provided, canonicalRequest string) *osserr.Error {
 	return errMismatch(stringToSign, provided, canonicalRequest).With("AWSAccessKeyId", id)

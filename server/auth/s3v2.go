@@ -46,7 +46,7 @@ func (v *Verifier) verifyS3V2Header(r *http.Request, res Resource, q query, cred
 	if err != nil {
 		return err
 	}
-	if err := v.checkS3Skew(t); err != nil {
+	if err := v.checkTimeSkew(t); err != nil {
 		return err
 	}
 	if err := v.matchS3V2(r, res, q, headerDatesV2(r.Header), id, sig); err != nil {

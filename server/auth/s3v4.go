@@ -43,6 +43,15 @@ func parseS3Credential(c string, malformed func(string, ...any) *osserr.Error) (
 	return scope{id: parts[0], date: parts[1], region: parts[2], product: parts[3], term: terminatorS3}, nil
 }
 
+// s3CredentialScope parses a SigV4 credential and checks its AccessKeyId.
+func (v *Verifier) s3CredentialScope(cred string, malformed func(string, ...any) *osserr.Error) (scope, error) {
+	sc, err := parseS3Credential(cred, malformed)
+	if err != nil {
+		return scope{}, err
+	}
+	return sc, v.checkS3Key(sc.id)
+}
+
 // splitSignedHeaders parses "host;x-amz-date" into lower-case names.
 func splitSignedHeaders(s string) []string {
 	var out []string
@@ -58,29 +67,16 @@ func splitSignedHeaders(s string) []string {
 // SignedHeaders=…, Signature=…" and then arranges for the body to be
 // checked against x-amz-content-sha256 while it streams.
 func (v *Verifier) verifyS3V4Header(r *http.Request, q query, fields string) error {
-	var cred, signed, sig string
-	for _, f := range strings.Split(fields, ",") {
-		k, val, _ := strings.Cut(strings.TrimSpace(f), "=")
-		switch strings.TrimSpace(k) {
-		case "Credential":
-			cred = strings.TrimSpace(val)
-		case "SignedHeaders":
-			signed = strings.TrimSpace(val)
-		case "Signature":
-			sig = strings.TrimSpace(val)
-		case "":
-		default:
-			return errS3Malformed("unknown field %q.", k)
-		}
-	}
-	if cred == "" || signed == "" || sig == "" {
-		return errS3Malformed("AWS4-HMAC-SHA256 needs Credential, SignedHeaders and Signature.")
-	}
-	sc, err := parseS3Credential(cred, errS3Malformed)
+	f, err := authFields(fields, "=", errS3Malformed, "Credential", "SignedHeaders", "Signature")
 	if err != nil {
 		return err
 	}
-	if err := v.checkS3Key(sc.id); err != nil {
+	cred, signed, sig := f["Credential"], f["SignedHeaders"], f["Signature"]
+	if cred == "" || signed == "" || sig == "" {
+		return errS3Malformed("AWS4-HMAC-SHA256 needs Credential, SignedHeaders and Signature.")
+	}
+	sc, err := v.s3CredentialScope(cred, errS3Malformed)
+	if err != nil {
 		return err
 	}
 	t, raw, err := s3RequestTime(r.Header)
@@ -94,7 +90,7 @@ func (v *Verifier) verifyS3V4Header(r *http.Request, q query, fields string) err
 	if !strings.HasPrefix(timestamp, sc.date) {
 		return errS3Malformed("invalid credential date %q: it is not the date of x-amz-date %q.", sc.date, timestamp)
 	}
-	if err := v.checkS3Skew(t); err != nil {
+	if err := v.checkTimeSkew(t); err != nil {
 		return err
 	}
 	payload := strings.TrimSpace(r.Header.Get("x-amz-content-sha256"))
@@ -126,11 +122,8 @@ func (v *Verifier) verifyS3V4Query(r *http.Request, q query) error {
 	if !ok1 || !ok2 || !ok3 || !ok4 || !ok5 || sig == "" {
 		return errS3QueryMalformed("Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters.")
 	}
-	sc, err := parseS3Credential(cred, errS3QueryMalformed)
+	sc, err := v.s3CredentialScope(cred, errS3QueryMalformed)
 	if err != nil {
-		return err
-	}
-	if err := v.checkS3Key(sc.id); err != nil {
 		return err
 	}
 	t, err := time.Parse(iso8601Basic, date)

@@ -130,16 +130,9 @@ func TestS3SigV4Suite(t *testing.T) {
 			require.Equal(t, sv.body, string(body))
 
 			bad := []byte(sv.signature)
-			bad[10] = "01"[boolInt(bad[10] == '0')]
+			bad[10] = "01"[boolIndex(bad[10] == '0')]
 			err = v.Verify(sv.request(string(bad)), Resource{})
 			require.True(t, osserr.Is(err, osserr.SignatureDoesNotMatch), "%v", err)
 		})
 	}
-}
-
-func boolInt(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }

@@ -55,10 +55,11 @@ func (v *Verifier) credentialScope(cred string) (scope, error) {
 // verifyV4Header checks "Authorization: OSS4-HMAC-SHA256 Credential=…,
 // [AdditionalHeaders=…,]Signature=…".
 func (v *Verifier) verifyV4Header(r *http.Request, res Resource, q query, fields string) error {
-	cred, additional, sig, err := authFields(fields, "=", "Credential", "")
+	f, err := authFields(fields, "=", errBadAuthorization, "Credential", "AdditionalHeaders", "Signature")
 	if err != nil {
 		return err
 	}
+	cred, additional, sig := f["Credential"], f["AdditionalHeaders"], f["Signature"]
 	if cred == "" || sig == "" {
 		return errBadAuthorization("OSS4-HMAC-SHA256 needs Credential and Signature")
 	}
