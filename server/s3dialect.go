@@ -1,6 +1,7 @@
 package server
 
 import (
+	"encoding/xml"
 	"io"
 	"net/http"
 	"net/url"
@@ -118,3 +119,29 @@ func (w *s3Writer) ReadFrom(r io.Reader) (int64, error) {
 
 // Unwrap lets setOp and http.ResponseController reach the writers below.
 func (w *s3Writer) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// s3Grant is S3's ACL grant; OSS writes the canned ACL name instead.
+type s3Grant struct {
+	Grantee struct {
+		XSI         string `xml:"xmlns:xsi,attr"`
+		Type        string `xml:"xsi:type,attr"`
+		ID          string `xml:"ID"`
+		DisplayName string `xml:"DisplayName"`
+	} `xml:"Grantee"`
+	Permission string `xml:"Permission"`
+}
+
+// writeS3ACL answers GetBucketAcl/GetObjectAcl for an S3 client in S3's
+// form: the one account owns everything with FULL_CONTROL (the OSS form,
+// a bare canned name, parses as an empty grant in boto3).
+func writeS3ACL(w http.ResponseWriter) error {
+	var g s3Grant
+	g.Grantee.XSI, g.Grantee.Type = "http://www.w3.org/2001/XMLSchema-instance", "CanonicalUser"
+	g.Grantee.ID, g.Grantee.DisplayName = ownerID, ownerID
+	g.Permission = "FULL_CONTROL"
+	return writeXML(w, http.StatusOK, struct {
+		XMLName xml.Name  `xml:"AccessControlPolicy"`
+		Owner   owner     `xml:"Owner"`
+		Grants  []s3Grant `xml:"AccessControlList>Grant"`
+	}{Owner: owner{ownerID, ownerID}, Grants: []s3Grant{g}})
+}

@@ -1,5 +1,7 @@
 """boto3 against the emulator's S3 dialect, as an application uses it."""
 
+import base64
+import hashlib
 import io
 import os
 
@@ -169,3 +171,23 @@ def test_buckets(s3):
     with pytest.raises(ClientError) as e:
         s3.head_bucket(Bucket="boto-made")
     assert e.value.response["Error"]["Code"] == "404"
+
+
+def test_acl_content_md5_and_uploads(s3):
+    s3.put_object(Bucket="boto-path", Key="acl.txt", Body=b"x", ACL="public-read")  # x-amz-acl is accepted
+    s3.put_object_acl(Bucket="boto-path", Key="acl.txt", ACL="private")
+    for grants in (s3.get_object_acl(Bucket="boto-path", Key="acl.txt")["Grants"], s3.get_bucket_acl(Bucket="boto-path")["Grants"]):
+        assert grants == [{"Grantee": {"DisplayName": "ossemu", "ID": "ossemu", "Type": "CanonicalUser"}, "Permission": "FULL_CONTROL"}]
+
+    good = base64.b64encode(hashlib.md5(b"body").digest()).decode()
+    s3.put_object(Bucket="boto-path", Key="md5.txt", Body=b"body", ContentMD5=good)
+    with pytest.raises(ClientError) as e:
+        s3.put_object(Bucket="boto-path", Key="md5.txt", Body=b"other", ContentMD5=good)
+    assert e.value.response["Error"]["Code"] == "BadDigest"
+    assert s3.get_object(Bucket="boto-path", Key="md5.txt")["Body"].read() == b"body", "a failed write loses nothing"
+
+    up = s3.create_multipart_upload(Bucket="boto-path", Key="pending.bin")
+    listed = s3.list_multipart_uploads(Bucket="boto-path", Prefix="pending")["Uploads"]
+    assert [(u["Key"], u["UploadId"]) for u in listed] == [("pending.bin", up["UploadId"])]
+    s3.abort_multipart_upload(Bucket="boto-path", Key="pending.bin", UploadId=up["UploadId"])
+    assert "Uploads" not in s3.list_multipart_uploads(Bucket="boto-path", Prefix="pending")
