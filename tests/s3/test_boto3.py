@@ -191,3 +191,20 @@ def test_acl_content_md5_and_uploads(s3):
     assert [(u["Key"], u["UploadId"]) for u in listed] == [("pending.bin", up["UploadId"])]
     s3.abort_multipart_upload(Bucket="boto-path", Key="pending.bin", UploadId=up["UploadId"])
     assert "Uploads" not in s3.list_multipart_uploads(Bucket="boto-path", Prefix="pending")
+
+
+def test_part_copy_and_copy_conditions(s3):
+    body = os.urandom(6 * MiB)
+    s3.put_object(Bucket="boto-path", Key="src.bin", Body=body)
+    up = s3.create_multipart_upload(Bucket="boto-path", Key="assembled.bin")
+    parts = []
+    for n, rng in ((1, "bytes=0-5242879"), (2, "bytes=5242880-6291455")):
+        p = s3.upload_part_copy(Bucket="boto-path", Key="assembled.bin", UploadId=up["UploadId"], PartNumber=n,
+                                CopySource={"Bucket": "boto-path", "Key": "src.bin"}, CopySourceRange=rng)
+        parts.append({"PartNumber": n, "ETag": p["CopyPartResult"]["ETag"]})
+    s3.complete_multipart_upload(Bucket="boto-path", Key="assembled.bin", UploadId=up["UploadId"],
+                                 MultipartUpload={"Parts": parts})
+    assert s3.get_object(Bucket="boto-path", Key="assembled.bin")["Body"].read() == body
+    with pytest.raises(ClientError) as e:
+        s3.copy_object(Bucket="boto-path", Key="never.bin", CopySource="boto-path/src.bin", CopySourceIfMatch='"nope"')
+    assert e.value.response["Error"]["Code"] == "PreconditionFailed"
