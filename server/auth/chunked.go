@@ -116,7 +116,7 @@ func (c *chunkedReader) Read(p []byte) (int, error) {
 }
 
 func errChunk(format string, args ...any) error {
-	return osserr.New(errCodeInvalidChunk, "malformed aws-chunked body: "+format, args...)
+	return osserr.New(osserr.IncompleteBody, "malformed aws-chunked body: "+format, args...)
 }
 
 // line reads one CRLF-terminated line without its terminator.

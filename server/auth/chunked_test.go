@@ -67,12 +67,12 @@ func TestChunkedUnsignedTrailer(t *testing.T) {
 		"no final CRLF":        {body: strings.TrimSuffix(unsignedChunks(data, 5000, ""), "\r\n"), want: int64(len(data))},
 		"unknown length":       {body: unsignedChunks(data, 5000, ""), want: -1},
 		"length mismatch":      {body: unsignedChunks(data, 5000, ""), want: int64(len(data)) + 1, code: &osserr.IncompleteBody},
-		"announced trailer":    {body: unsignedChunks(data, 5000, ""), want: -1, sum: "x-amz-checksum-crc32", code: &errCodeInvalidChunk},
-		"bad size":             {body: "zz\r\nabc\r\n0\r\n\r\n", want: -1, code: &errCodeInvalidChunk},
-		"data without CRLF":    {body: "3\r\nabcX0\r\n\r\n", want: -1, code: &errCodeInvalidChunk},
+		"announced trailer":    {body: unsignedChunks(data, 5000, ""), want: -1, sum: "x-amz-checksum-crc32", code: &osserr.IncompleteBody},
+		"bad size":             {body: "zz\r\nabc\r\n0\r\n\r\n", want: -1, code: &osserr.IncompleteBody},
+		"data without CRLF":    {body: "3\r\nabcX0\r\n\r\n", want: -1, code: &osserr.IncompleteBody},
 		"cut short":            {body: unsignedChunks(data, 5000, "")[:9000], want: -1, eof: true},
 		"no last chunk":        {body: "3\r\nabc\r\n", want: -1, eof: true},
-		"endless header line":  {body: strings.Repeat("1", maxChunkLine+10), want: -1, code: &errCodeInvalidChunk},
+		"endless header line":  {body: strings.Repeat("1", maxChunkLine+10), want: -1, code: &osserr.IncompleteBody},
 		"minio-style LF lines": {body: "3\r\nabc\r\n0\r\nx-amz-checksum-crc32:" + checksumOf("crc32", "abc") + "\n\r\n", want: 3, sum: "x-amz-checksum-crc32", out: "abc"},
 	} {
 		out, err := decodeUnsigned(tc.body, tc.want, tc.sum)

@@ -14,15 +14,6 @@ import (
 // AWS SDKs work against it unchanged. The same skew and expiry rules as the
 // OSS signatures apply.
 
-// S3 error codes OSS's S3 front end answers with that OSS's own API has no
-// use for.
-var (
-	errCodeAuthHeaderMalformed = osserr.Code{Name: "AuthorizationHeaderMalformed", Status: http.StatusBadRequest, EC: "0002-00000001"}
-	errCodeAuthQueryMalformed  = osserr.Code{Name: "AuthorizationQueryParametersError", Status: http.StatusBadRequest, EC: "0002-00000001"}
-	errCodeSHA256Mismatch      = osserr.Code{Name: "XAmzContentSHA256Mismatch", Status: http.StatusBadRequest, EC: "0016-00000402"}
-	errCodeInvalidChunk        = osserr.Code{Name: "IncompleteBody", Status: http.StatusBadRequest, EC: "0016-00000403"}
-)
-
 // s3PresignKeys mark an S3 presigned URL: SigV4's X-Amz-* parameters and
 // SigV2's AWSAccessKeyId (SigV2 shares Signature and Expires with OSS V1).
 var s3PresignKeys = []string{"X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature", "AWSAccessKeyId"}
@@ -39,11 +30,11 @@ func S3Signed(r *http.Request) bool {
 }
 
 func errS3Malformed(format string, args ...any) *osserr.Error {
-	return osserr.New(errCodeAuthHeaderMalformed, "The authorization header is malformed; "+format, args...)
+	return osserr.New(osserr.AuthorizationHeaderMalformed, "The authorization header is malformed; "+format, args...)
 }
 
 func errS3QueryMalformed(format string, args ...any) *osserr.Error {
-	return osserr.New(errCodeAuthQueryMalformed, format, args...)
+	return osserr.New(osserr.AuthorizationQueryParametersError, format, args...)
 }
 
 // checkS3Key is checkKey with S3's wording and field name.

@@ -72,7 +72,7 @@ func TestS3DocsHeaderExamples(t *testing.T) {
 	r = put("Welcome to Amazon S4.")
 	require.NoError(t, v.Verify(r, Resource{Bucket: "examplebucket", Key: "test$file.text"}))
 	_, err = io.ReadAll(r.Body)
-	require.True(t, osserr.Is(err, errCodeSHA256Mismatch), "%v", err)
+	require.True(t, osserr.Is(err, osserr.XAmzContentSHA256Mismatch), "%v", err)
 
 	// Fifteen minutes and one second later the same request is skewed.
 	late := docsVerifier(docsTime.Add(DefaultMaxSkew + time.Second))
@@ -193,5 +193,5 @@ func TestS3DocsSignedTrailerExample(t *testing.T) {
 	_, err = decode(docsChunks(sigs, strings.Replace(trailer, "sOO8/Q==", "sOO8/A==", 1)))
 	require.True(t, osserr.Is(err, osserr.SignatureDoesNotMatch), "%v", err)
 	_, err = decode(docsChunks(sigs, "x-amz-checksum-crc32c:sOO8/Q==\r\n"))
-	require.True(t, osserr.Is(err, errCodeInvalidChunk), "%v", err)
+	require.True(t, osserr.Is(err, osserr.IncompleteBody), "%v", err)
 }

@@ -33,7 +33,7 @@ const (
 func (v *Verifier) attachS3Payload(r *http.Request, payload string, s s3Sig) error {
 	if r.Body == nil || r.Body == http.NoBody {
 		if strings.HasPrefix(payload, "STREAMING-") {
-			return osserr.New(errCodeInvalidChunk, "an aws-chunked request (%s) has no body", payload)
+			return osserr.New(osserr.IncompleteBody, "an aws-chunked request (%s) has no body", payload)
 		}
 		return nil
 	}
@@ -45,7 +45,7 @@ func (v *Verifier) attachS3Payload(r *http.Request, payload string, s s3Sig) err
 	if len(payload) == 64 {
 		want, _ := hex.DecodeString(payload)
 		body = &digestCheck{r: body, h: sha256.New(), want: want, fail: func(got []byte) error {
-			return osserr.New(errCodeSHA256Mismatch, "The provided 'x-amz-content-sha256' header does not match what was computed.").
+			return osserr.New(osserr.XAmzContentSHA256Mismatch, "The provided 'x-amz-content-sha256' header does not match what was computed.").
 				With("ClientComputedContentSHA256", payload).
 				With("S3ComputedContentSHA256", hex.EncodeToString(got))
 		}}
