@@ -23,7 +23,8 @@ from botocore.config import Config
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 AK, SK = "s3-test-access-key", "s3-test-secret-key"
-BUCKETS = ("boto-path", "boto-vhost", "boto-tls", "boto-v2", "cli-bucket")
+BUCKETS = ("boto-path", "boto-vhost", "boto-domain", "boto-tls", "boto-v2", "cli-bucket")
+DOMAIN = "s3.ossemu.test"  # the emulator's --domain: <bucket>.s3.ossemu.test is virtual-hosted
 
 
 def need(tool_path, what):
@@ -55,7 +56,7 @@ def emulator(emulator_bin, tmp_path_factory):
     log = open(data / "emulator.log", "w")
     proc = subprocess.Popen(
         [emulator_bin, "--addr", "127.0.0.1:0", "--data-dir", str(data / "d"), "--buckets", ",".join(BUCKETS),
-         "--access-key-id", AK, "--access-key-secret", SK, "--region", "cn-hangzhou"],
+         "--access-key-id", AK, "--access-key-secret", SK, "--region", "cn-hangzhou", "--domain", DOMAIN],
         stdout=subprocess.PIPE, stderr=log, text=True)
     line = proc.stdout.readline().strip()
     prefix = "ossemu listening on "

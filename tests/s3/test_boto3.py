@@ -10,7 +10,7 @@ import urllib3
 from boto3.s3.transfer import TransferConfig
 from botocore.exceptions import ClientError
 
-from conftest import make_client
+from conftest import DOMAIN, make_client
 
 MiB = 1 << 20
 
@@ -81,14 +81,15 @@ def test_path_style(s3):
     assert all(h and len(h) == 64 for h in seen), seen
 
 
-def test_virtual_hosted(emulator):
-    # The real OSS name, reached through the emulator as the HTTP proxy, so
-    # boto-vhost.oss-cn-hangzhou.aliyuncs.com needs no DNS.
-    c = make_client("http://oss-cn-hangzhou.aliyuncs.com", style="virtual", proxies={"http": emulator})
+@pytest.mark.parametrize("bucket,endpoint", [("boto-vhost", "oss-cn-hangzhou.aliyuncs.com"), ("boto-domain", DOMAIN)])
+def test_virtual_hosted(emulator, bucket, endpoint):
+    # The real OSS name, or the emulator's --domain, reached through the
+    # emulator as the HTTP proxy, so <bucket>.<endpoint> needs no DNS.
+    c = make_client("http://" + endpoint, style="virtual", proxies={"http": emulator})
     hosts = []
     c.meta.events.register("before-send.s3", lambda request, **_: hosts.append(urllib3.util.parse_url(request.url).host))
-    roundtrip(c, "boto-vhost")
-    assert set(hosts) == {"boto-vhost.oss-cn-hangzhou.aliyuncs.com"}
+    roundtrip(c, bucket)
+    assert set(hosts) == {f"{bucket}.{endpoint}"}
 
 
 def test_signature_v2(emulator):
