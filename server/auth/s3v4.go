@@ -182,12 +182,7 @@ func stringToSignS3(s s3Sig, canonicalRequest string) string {
 
 // signingKeyS3 is the HMAC-SHA256 chain "AWS4"+secret → date → region →
 // service → "aws4_request".
-func signingKeyS3(secret string, sc scope) []byte {
-	k := hmacSHA256([]byte("AWS4"+secret), sc.date)
-	k = hmacSHA256(k, sc.region)
-	k = hmacSHA256(k, sc.product)
-	return hmacSHA256(k, terminatorS3)
-}
+func signingKeyS3(secret string, sc scope) []byte { return deriveKey("AWS4"+secret, sc) }
 
 // validPayloadHash accepts the x-amz-content-sha256 values S3 knows.
 func validPayloadHash(p string) bool {

@@ -162,9 +162,13 @@ func hmacSHA256(key []byte, s string) []byte {
 
 // signingKeyV4 is the HMAC-SHA256 chain "aliyun_v4"+secret → date → region
 // → product → "aliyun_v4_request".
-func signingKeyV4(secret string, sc scope) []byte {
-	k := hmacSHA256([]byte("aliyun_v4"+secret), sc.date)
+func signingKeyV4(secret string, sc scope) []byte { return deriveKey("aliyun_v4"+secret, sc) }
+
+// deriveKey is the V4 key chain both OSS and S3 use: HMAC-SHA256 from seed
+// through the scope's date, region, product (service) and terminator.
+func deriveKey(seed string, sc scope) []byte {
+	k := hmacSHA256([]byte(seed), sc.date)
 	k = hmacSHA256(k, sc.region)
 	k = hmacSHA256(k, sc.product)
-	return hmacSHA256(k, terminatorV4)
+	return hmacSHA256(k, sc.term)
 }
