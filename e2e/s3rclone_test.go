@@ -56,7 +56,8 @@ func rclone(t *testing.T, bin string, env []string, args ...string) string {
 }
 
 // TestS3Rclone drives rclone's S3 backend (Debian 12 ships 1.60) with
-// provider Other, path-style against the emulator's address, and provider
+// provider Other, path-style against the emulator's address (SigV4, and
+// SigV2 with v2_auth), and provider
 // Alibaba, which always addresses buckets virtual-hosted
 // (<bucket>.<endpoint>): its endpoint is the real OSS name and the
 // emulator is its HTTP proxy, so <bucket>.oss-cn-hangzhou.aliyuncs.com
@@ -64,7 +65,7 @@ func rclone(t *testing.T, bin string, env []string, args ...string) string {
 func TestS3Rclone(t *testing.T) {
 	t.Parallel()
 	bin := requireTool(t, "rclone")
-	e := startEmulator(t, "rclone-other", "rclone-ali")
+	e := startEmulator(t, "rclone-other", "rclone-v2", "rclone-ali")
 	base := []string{"RCLONE_CONFIG_EMU_TYPE=s3", "RCLONE_CONFIG_EMU_ACCESS_KEY_ID=" + testAK,
 		"RCLONE_CONFIG_EMU_SECRET_ACCESS_KEY=" + testSK}
 	for _, tc := range []struct {
@@ -72,6 +73,8 @@ func TestS3Rclone(t *testing.T) {
 		env              []string
 	}{
 		{"Other", "rclone-other", []string{"RCLONE_CONFIG_EMU_PROVIDER=Other", "RCLONE_CONFIG_EMU_ENDPOINT=" + e.URL}},
+		{"Other-v2-auth", "rclone-v2", []string{"RCLONE_CONFIG_EMU_PROVIDER=Other", "RCLONE_CONFIG_EMU_ENDPOINT=" + e.URL,
+			"RCLONE_CONFIG_EMU_V2_AUTH=true"}},
 		{"Alibaba", "rclone-ali", []string{"RCLONE_CONFIG_EMU_PROVIDER=Alibaba",
 			"RCLONE_CONFIG_EMU_ENDPOINT=http://oss-cn-hangzhou.aliyuncs.com", "HTTP_PROXY=" + e.URL}},
 	} {

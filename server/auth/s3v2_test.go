@@ -92,3 +92,15 @@ func TestS3SigV2DocsPresigned(t *testing.T) {
 	err = docsVerifier(expires.Add(-time.Hour)).Verify(docsRequest("GET", strings.Replace(url, "AKIAIOSFODNN7EXAMPLE", "AKIAOTHER", 1), ""), res)
 	require.True(t, osserr.Is(err, osserr.InvalidAccessKeyID), "%v", err)
 }
+
+// TestS3SigV2DateForms checks the DATE slot with the date forms clients
+// send: rclone's SigV2 writes RFC 1123 with "UTC" rather than "GMT".
+func TestS3SigV2DateForms(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 12, 7, 2, 16, 45, 0, time.UTC)
+	for _, date := range []string{"Mon, 07 Dec 2026 02:16:45 UTC", "Mon, 07 Dec 2026 02:16:45 GMT", "Mon, 07 Dec 2026 02:16:45 +0000"} {
+		r := docsRequest("GET", "http://127.0.0.1:9000/bucket/key", "", [2]string{"Date", date})
+		r.Header.Set("Authorization", "AWS "+docsAK+":"+signV1(docsSecret, "GET\n\n\n"+date+"\n/bucket/key"))
+		require.NoError(t, docsVerifier(now).Verify(r, Resource{"bucket", "key"}), date)
+	}
+}
