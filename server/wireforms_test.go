@@ -1,6 +1,10 @@
 package server_test
 
 import (
+	"bufio"
+	"io"
+	"net"
+	"net/http"
 	"regexp"
 	"strings"
 	"testing"
@@ -44,5 +48,38 @@ func TestWireFormsPythonSDK(t *testing.T) {
 		for _, lm := range list.Times {
 			require.Regexp(t, regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z$`), lm, query)
 		}
+	}
+}
+
+// TestUserMetaLowerCaseOnTheWire checks GET and HEAD send user metadata as
+// "x-oss-meta-<name>" in lower case, byte for byte, as OSS does: the Java
+// SDK matches that prefix case-sensitively and drops "X-Oss-Meta-…".
+// Go's client canonicalizes header names, so the response is read raw.
+func TestUserMetaLowerCaseOnTheWire(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, "meta")
+	resp := e.do(t, "PUT", "meta", "a.txt", "", strings.NewReader("body"), map[string]string{"X-Oss-Meta-Owner": "Erin"})
+	require.Equal(t, 200, resp.StatusCode)
+	for _, method := range []string{"GET", "HEAD"} {
+		r, err := http.NewRequest(method, e.URL+"/meta/a.txt", nil)
+		require.NoError(t, err)
+		signV1(r, "meta", "a.txt")
+		conn, err := net.Dial("tcp", e.Addr)
+		require.NoError(t, err)
+		defer conn.Close()
+		r.Close = true
+		require.NoError(t, r.Write(conn))
+		var head strings.Builder
+		br := bufio.NewReader(conn)
+		for {
+			line, err := br.ReadString('\n')
+			require.NoError(t, err)
+			head.WriteString(line)
+			if line == "\r\n" {
+				break
+			}
+		}
+		io.Copy(io.Discard, br)
+		require.Contains(t, head.String(), "\r\nx-oss-meta-owner: Erin\r\n", method)
 	}
 }
