@@ -29,7 +29,7 @@ fi
 # Java: JDK 17 and Maven, then every plugin and dependency of tests/java.
 command -v javac >/dev/null 2>&1 || apt_install openjdk-17-jdk-headless
 command -v mvn >/dev/null 2>&1 || apt_install maven
-(cd tests/java && mvn -q -B dependency:go-offline >/dev/null)
+(cd tests/java && mvn -q -B -Dstyle.color=never dependency:go-offline >/dev/null)
 
 # Node: ali-oss and @alicloud/mns.
 (cd tests/node && npm ci --no-audit --no-fund --loglevel=error)
