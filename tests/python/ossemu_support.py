@@ -8,6 +8,7 @@ service, and the buckets the tests name.
 
 import base64
 import importlib
+import io
 import json
 import os
 import shutil
@@ -163,8 +164,7 @@ def check_seed_concat(path, width, height, duration):
 
 def cell_means(image, tw, th, cell_w, cell_h, pad, margin):
     """The mean brightness of each cell of a tw×th sprite sheet, row-major."""
-    from PIL import ImageStat
-
+    image_stat = import_client("PIL.ImageStat")
     gray = image.convert("L")
     means = []
     for row in range(th):
@@ -172,7 +172,7 @@ def cell_means(image, tw, th, cell_w, cell_h, pad, margin):
             x = margin + col * (cell_w + pad)
             y = margin + row * (cell_h + pad)
             box = gray.crop((x + 1, y + 1, x + cell_w - 1, y + cell_h - 1))
-            means.append(ImageStat.Stat(box).mean[0])
+            means.append(image_stat.Stat(box).mean[0])
     return means
 
 
@@ -180,11 +180,7 @@ def check_sheet(data, tw, th, cell_w, cell_h, pad, margin, filled, fmt="JPEG"):
     """Decodes a sprite sheet and asserts its size, format and grid: the
     first `filled` cells hold frames (the test clips are bright colour
     patterns), the rest are black."""
-    import io
-
-    from PIL import Image
-
-    img = Image.open(io.BytesIO(data))
+    img = import_client("PIL.Image").open(io.BytesIO(data))
     assert img.format == fmt
     want = (2 * margin + tw * cell_w + (tw - 1) * pad, 2 * margin + th * cell_h + (th - 1) * pad)
     assert img.size == want, "sheet is %dx%d, want %dx%d" % (img.size + want)
