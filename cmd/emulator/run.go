@@ -100,7 +100,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	}
 	notify.Listening(cfg, ln.Addr())
 	hs := &http.Server{
-		Handler:  notify.Mount(srv.Handler()), // + the push-signing certificate
+		Handler:  srv.Handler(),
 		ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 		// Bodies may take long (multi-GB uploads); only header reading is bounded.
 		ReadHeaderTimeout: 30 * time.Second,

@@ -10,8 +10,6 @@ import (
 	"sort"
 	"strings"
 	"time"
-
-	"github.com/ossemu/ossemu/notifier"
 )
 
 // V4Scheme is the Authorization scheme of MNS's V4 signature, which the Java
@@ -147,23 +145,23 @@ func hmacSHA256(key []byte, data string) []byte {
 func (s *Server) authenticateV4(r *http.Request, body []byte, rest string) error {
 	c, ok := parseV4(rest)
 	if !ok {
-		return &notifier.Error{Code: "InvalidAuthorizationHeader", Status: http.StatusForbidden,
+		return &Error{Code: "InvalidAuthorizationHeader", Status: http.StatusForbidden,
 			Message: "The Authorization header must be \"" + V4Scheme + " Credential=<AccessKeyId>/<date>/<region>/mns/aliyun_v4_request,Signature=<hex>\"."}
 	}
 	if c.AccessKeyID != s.cfg.AccessKeyID {
-		return &notifier.Error{Code: "InvalidAccessKeyId", Status: http.StatusForbidden, Message: "The AccessKeyId " + c.AccessKeyID + " is not the emulator's."}
+		return &Error{Code: "InvalidAccessKeyId", Status: http.StatusForbidden, Message: "The AccessKeyId " + c.AccessKeyID + " is not the emulator's."}
 	}
 	t, err := s.requestTime(r)
 	if err != nil {
 		return err
 	}
 	if t.UTC().Format("20060102") != c.Date {
-		return &notifier.Error{Code: "SignatureDoesNotMatch", Status: http.StatusForbidden,
+		return &Error{Code: "SignatureDoesNotMatch", Status: http.StatusForbidden,
 			Message: "The credential date " + c.Date + " is not the date of the Date header."}
 	}
 	canonical := CanonicalRequestV4(r.Method, r.URL.Path, r.URL.Query(), r.Header)
 	if subtle.ConstantTimeCompare([]byte(SignV4(s.cfg.AccessKeySecret, t, c.Region, canonical)), []byte(c.Signature)) != 1 {
-		return &notifier.Error{Code: "SignatureDoesNotMatch", Status: http.StatusForbidden,
+		return &Error{Code: "SignatureDoesNotMatch", Status: http.StatusForbidden,
 			Message: "The request signature we calculated does not match the signature you provided. Canonical request: " + strings.ReplaceAll(canonical, "\n", "\\n")}
 	}
 	return checkContentMD5(r.Header.Get("Content-MD5"), body)
