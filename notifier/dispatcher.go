@@ -34,6 +34,9 @@ const leaseSlack = 30 * time.Second
 func (n *Notifier) Run(ctx context.Context) error {
 	if _, err := n.db.ExecContext(ctx,
 		`UPDATE notify_deliveries SET leased = 0, next_at = ? WHERE leased = 1`, ms(n.now())); err != nil {
+		if ctx.Err() != nil {
+			return nil // stopped before it started: a clean stop, like any other
+		}
 		return fmt.Errorf("notifier: clear leases: %w", err)
 	}
 	var lastPrune time.Time
