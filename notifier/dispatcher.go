@@ -38,6 +38,9 @@ func (n *Notifier) Run(ctx context.Context) error {
 	if !sqldb.Of(n.db).Shared() {
 		if _, err := n.db.ExecContext(ctx,
 			`UPDATE notify_deliveries SET leased = 0, next_at = ? WHERE leased = 1`, ms(n.now())); err != nil {
+			if ctx.Err() != nil {
+				return nil // stopped before it started: a clean stop, like any other
+			}
 			return fmt.Errorf("notifier: clear leases: %w", err)
 		}
 	}

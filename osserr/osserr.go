@@ -62,6 +62,21 @@ var (
 	ObjectNotAppendable      = Code{"ObjectNotAppendable", http.StatusConflict, "0026-00000015"}
 	// ResourceNotFound is IMM's answer for an unknown task (the task API).
 	ResourceNotFound = Code{"ResourceNotFound", http.StatusNotFound, "0050-00000404"}
+	// NotificationNotFound and NotFound answer the emulator's notification
+	// status endpoints (its own; IMM's not-found EC, as ResourceNotFound).
+	NotificationNotFound = Code{"NotificationNotFound", http.StatusNotFound, "0050-00000404"}
+	NotFound             = Code{"NotFound", http.StatusNotFound, "0050-00000404"}
+	// BasicRequired answers an emulator endpoint that takes only HTTP Basic
+	// when it is called without valid credentials: AccessDenied with 401,
+	// so clients such as curl and browsers retry with the credentials they
+	// hold.
+	BasicRequired = Code{"AccessDenied", http.StatusUnauthorized, "0003-00000001"}
+	// The S3 dialect's signature and payload errors (AWS-signed requests):
+	// a malformed SigV4 Authorization header or presigned query, and a body
+	// whose SHA-256 is not the signed x-amz-content-sha256.
+	AuthorizationHeaderMalformed      = Code{"AuthorizationHeaderMalformed", http.StatusBadRequest, "0002-00000001"}
+	AuthorizationQueryParametersError = Code{"AuthorizationQueryParametersError", http.StatusBadRequest, "0002-00000001"}
+	XAmzContentSHA256Mismatch         = Code{"XAmzContentSHA256Mismatch", http.StatusBadRequest, "0016-00000402"}
 	// Media processing failures recorded on tasks (never sent synchronously).
 	InvalidMedia = Code{"InvalidMedia", http.StatusBadRequest, "0050-00000001"}
 )

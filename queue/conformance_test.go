@@ -122,17 +122,6 @@ func requireShared(t *testing.T, st testStore) {
 	}
 }
 
-// collect gathers the tasks the finished channel reports until n arrived.
-func (e *env) collect(t *testing.T, n int) map[string]*Task {
-	t.Helper()
-	got := map[string]*Task{}
-	for len(got) < n {
-		fin := e.wait(t)
-		got[fin.ID] = fin
-	}
-	return got
-}
-
 // counter counts calls per key, safely from many workers.
 type counter struct {
 	mu sync.Mutex

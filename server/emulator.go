@@ -44,11 +44,6 @@ const (
 	basicOrSignature
 )
 
-// basicRequired answers a basicOnly endpoint called without valid HTTP
-// Basic credentials: 401, so clients such as curl and browsers retry with
-// the credentials they hold.
-var basicRequired = osserr.Code{Name: "AccessDenied", Status: http.StatusUnauthorized, EC: osserr.AccessDenied.EC}
-
 // authorize is the one credential check of the emulator's endpoints; a is
 // the access the route was registered with.
 func (s *Server) authorize(r *http.Request, a access) error {
@@ -61,7 +56,7 @@ func (s *Server) authorize(r *http.Request, a access) error {
 			if e, ok := osserr.As(err); ok {
 				reason = e.Message
 			}
-			return osserr.New(basicRequired, "use HTTP Basic with the emulator's AccessKey pair: %s", reason)
+			return osserr.New(osserr.BasicRequired, "use HTTP Basic with the emulator's AccessKey pair: %s", reason)
 		}
 		return nil
 	case basicOrSignature:

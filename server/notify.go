@@ -25,13 +25,6 @@ type Notifications interface {
 	Certificate() *x509.Certificate
 }
 
-// Codes of the notification status endpoints (the emulator's own; IMM's
-// not-found EC, as the task API's ResourceNotFound).
-var (
-	notificationNotFound = osserr.Code{Name: "NotificationNotFound", Status: http.StatusNotFound, EC: "0050-00000404"}
-	notifyRouteNotFound  = osserr.Code{Name: "NotFound", Status: http.StatusNotFound, EC: "0050-00000404"}
-)
-
 // errNotifyOff answers the notification endpoints of a server built
 // without a notifier.
 func errNotifyOff() error {
@@ -83,7 +76,7 @@ func (s *Server) notifyStatus(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		if st == nil {
-			return osserr.New(notificationNotFound, "task %s has published no notification (no notify stage, unknown, or not finished)", name)
+			return osserr.New(osserr.NotificationNotFound, "task %s has published no notification (no notify stage, unknown, or not finished)", name)
 		}
 		return writeJSON(w, st)
 	case kind == "topics" && name != "":
@@ -97,5 +90,5 @@ func (s *Server) notifyStatus(w http.ResponseWriter, r *http.Request) error {
 			Topic    string                   `json:"Topic"`
 		}{msgs, name})
 	}
-	return osserr.New(notifyRouteNotFound, "use %s/tasks/<TaskId> or %s/topics/<topic>", NotifyPrefix, NotifyPrefix)
+	return osserr.New(osserr.NotFound, "use %s/tasks/<TaskId> or %s/topics/<topic>", NotifyPrefix, NotifyPrefix)
 }
