@@ -18,6 +18,15 @@ import (
 // Several nodes on one PostgreSQL database: each node has its own pool of
 // connections and its own dispatcher.
 
+// node is one node's notifier on the database at url.
+func node(t *testing.T, url string, mod func(*Config)) *Notifier {
+	t.Helper()
+	db, err := sqldb.Open(context.Background(), url, sqldb.Options{MaxConns: 4})
+	require.NoError(t, err)
+	t.Cleanup(func() { db.Close() })
+	return newNotifier(t, t.TempDir(), db, mod)
+}
+
 // TestDispatchersShareDeliveries: messages recorded on three nodes are
 // delivered by their three dispatchers, each exactly once.
 func TestDispatchersShareDeliveries(t *testing.T) {
@@ -33,10 +42,7 @@ func TestDispatchersShareDeliveries(t *testing.T) {
 	})
 	var nodes []*Notifier
 	for range 3 {
-		db, err := sqldb.Open(context.Background(), url, sqldb.Options{MaxConns: 4})
-		require.NoError(t, err)
-		t.Cleanup(func() { db.Close() })
-		n := newNotifier(t, t.TempDir(), db, func(c *Config) {
+		n := node(t, url, func(c *Config) {
 			c.Workers = 2
 			c.Endpoints = []Endpoint{{Topic: "*", URL: srv.URL, Format: FormatXML}}
 		})
@@ -66,16 +72,11 @@ func TestOtherNodesMessageWakesDispatcher(t *testing.T) {
 	t.Parallel()
 	url := pgtest.URL(t)
 	srv, got := receiver(t, func(int, pushed) int { return http.StatusNoContent })
-	open := func() *Notifier {
-		db, err := sqldb.Open(context.Background(), url, sqldb.Options{MaxConns: 4})
-		require.NoError(t, err)
-		t.Cleanup(func() { db.Close() })
-		return newNotifier(t, t.TempDir(), db, func(c *Config) {
-			c.PollInterval = time.Hour
-			c.Endpoints = []Endpoint{{Topic: "jobs", URL: srv.URL, Format: FormatXML}}
-		})
+	cfg := func(c *Config) {
+		c.PollInterval = time.Hour
+		c.Endpoints = []Endpoint{{Topic: "jobs", URL: srv.URL, Format: FormatXML}}
 	}
-	worker, api := open(), open()
+	worker, api := node(t, url, cfg), node(t, url, cfg)
 	woken := make(chan struct{}, 10)
 	sqldb.OnNotify(api.db, sqldb.TopicNotify, func() { woken <- struct{}{} })
 	<-woken // the LISTEN connection is up (connecting counts as a wake-up)
@@ -96,15 +97,8 @@ func TestDeadDispatchersDeliveryComesBack(t *testing.T) {
 	t.Parallel()
 	url := pgtest.URL(t)
 	srv, got := receiver(t, func(int, pushed) int { return http.StatusNoContent })
-	open := func() *Notifier {
-		db, err := sqldb.Open(context.Background(), url, sqldb.Options{MaxConns: 4})
-		require.NoError(t, err)
-		t.Cleanup(func() { db.Close() })
-		return newNotifier(t, t.TempDir(), db, func(c *Config) {
-			c.Endpoints = []Endpoint{{Topic: "jobs", URL: srv.URL, Format: FormatXML}}
-		})
-	}
-	dead, live := open(), open()
+	cfg := func(c *Config) { c.Endpoints = []Endpoint{{Topic: "jobs", URL: srv.URL, Format: FormatXML}} }
+	dead, live := node(t, url, cfg), node(t, url, cfg)
 	ctx := context.Background()
 	id := finish(t, dead, sampleTask("MediaConvert-d", "jobs"))
 	_, err := dead.fanOut(ctx)

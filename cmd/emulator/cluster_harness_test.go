@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -140,63 +139,12 @@ func (c *cluster) recordNotes(t testing.TB) string {
 	return srv.URL
 }
 
-// clusterTask is the task API's view of a task, runs included (GetTask).
-type clusterTask struct {
-	TaskID, Status, Code, Message string
-	Progress, Attempts            int
-	Targets                       []struct{ URI string }
-	Runs                          []struct {
-		Attempt int
-		Node    string
-	}
-}
-
-// list returns every task (the tests stay under one page of 100).
-func (c *cluster) list(t testing.TB) []clusterTask {
-	t.Helper()
-	resp, body := testutil.GetBasicAuth(t.Context(), t, c.api.URL+"/_ossemu/tasks?limit=100", childAK, childSK)
-	require.Equal(t, http.StatusOK, resp.StatusCode, string(body))
-	var l struct{ Tasks []clusterTask }
-	require.NoError(t, json.Unmarshal(body, &l))
-	return l.Tasks
-}
-
 // get returns one task with its runs.
-func (c *cluster) get(t testing.TB, id string) clusterTask {
+func (c *cluster) get(t testing.TB, id string) childTask {
 	t.Helper()
 	resp, body := testutil.GetBasicAuth(t.Context(), t, c.api.URL+"/_ossemu/tasks/"+id, childAK, childSK)
 	require.Equal(t, http.StatusOK, resp.StatusCode, string(body))
-	var v clusterTask
+	var v childTask
 	require.NoError(t, json.Unmarshal(body, &v))
 	return v
-}
-
-// poll calls step with the task list every 50 ms until it returns true;
-// a failed task or the deadline fails the test.
-func (c *cluster) poll(t testing.TB, what string, limit time.Duration, step func(all []clusterTask) bool) {
-	t.Helper()
-	deadline := time.Now().Add(limit)
-	tick := time.NewTicker(50 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		all := c.list(t)
-		for _, task := range all {
-			require.NotEqual(t, "Failed", task.Status, "%s failed: %s: %s", task.TaskID, task.Code, task.Message)
-		}
-		if step(all) {
-			return
-		}
-		require.True(t, time.Now().Before(deadline), "timed out waiting for %s", what)
-		<-tick.C
-	}
-}
-
-func countStatus(all []clusterTask, status string) int {
-	n := 0
-	for _, task := range all {
-		if task.Status == status {
-			n++
-		}
-	}
-	return n
 }

@@ -64,7 +64,7 @@ func TestCluster(t *testing.T) {
 	// recorded, and far from the end, so its outputs are not being
 	// published yet): SIGKILL the first one's node, SIGTERM the second's.
 	interrupted := map[string]string{} // victim → the node interrupted
-	c.poll(t, "both victims to be interrupted", 3*time.Minute, func(all []clusterTask) bool {
+	c.api.waitFor(t, "both victims to be interrupted", func(all []childTask) bool {
 		for _, task := range all {
 			i := indexOf(victims, task.TaskID)
 			if i < 0 || interrupted[task.TaskID] != "" || task.Status != "Running" || task.Progress < 1 || task.Progress > 70 {
@@ -92,8 +92,8 @@ func TestCluster(t *testing.T) {
 	})
 	c.startWorker(t, "w4", "--shutdown-grace", "0s") // a node joins
 
-	c.poll(t, "every task to succeed", 4*time.Minute, func(all []clusterTask) bool {
-		return len(all) == 60 && countStatus(all, "Succeeded") == 60
+	c.api.waitFor(t, "every task to succeed", func(all []childTask) bool {
+		return len(all) == 60 && count(all, "Succeeded") == 60
 	})
 	t.Logf("60 tasks done after %s", time.Since(start).Round(time.Second))
 
@@ -176,7 +176,7 @@ func indexOf(list []string, s string) int {
 	return -1
 }
 
-func statusOf(all []clusterTask, id string) string {
+func statusOf(all []childTask, id string) string {
 	for _, task := range all {
 		if task.TaskID == id {
 			return task.Status

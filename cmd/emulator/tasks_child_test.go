@@ -111,8 +111,13 @@ func (c *child) client() *oss.Client {
 // childTask is the task API view the tests read.
 type childTask struct {
 	TaskID, Status, Code, Message string
-	Attempts                      int
+	Progress, Attempts            int
 	Targets                       []struct{ URI string }
+	// Runs is which node ran which attempt (GetTask only).
+	Runs []struct {
+		Attempt int
+		Node    string
+	}
 }
 
 // tasks lists every task (one page of up to 100).
