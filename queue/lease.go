@@ -39,6 +39,7 @@ func (q *Queue) claim(ctx context.Context, token string, lease time.Duration) (*
 	if err != nil {
 		return nil, fmt.Errorf("queue: claim: %w", err)
 	}
+	q.emit(t.ID, Running, 0) // events.go
 	return t, nil
 }
 
@@ -115,6 +116,7 @@ func (q *Queue) finish(ctx context.Context, t *Task, token string, hook FinishHo
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("queue: commit: %w", err)
 	}
+	q.emit(t.ID, t.State, t.Progress) // events.go
 	return nil
 }
 
@@ -124,7 +126,7 @@ func (q *Queue) retry(ctx context.Context, id, token string, next time.Time, cod
 	res, err := q.w.ExecContext(ctx, `UPDATE tasks SET state = 'queued', next_run_at = ?,
 		lease_owner = '', lease_until = 0, progress = 0, code = ?, message = ?
 		WHERE id = ? AND state = 'running' AND lease_owner = ?`, ms(next), code, msg, id, token)
-	return leaseResult(res, err)
+	return q.emitIf(leaseResult(res, err), id, Queued) // events.go
 }
 
 // release puts a task interrupted by shutdown back in the queue without
@@ -133,7 +135,7 @@ func (q *Queue) release(ctx context.Context, id, token string) error {
 	res, err := q.w.ExecContext(ctx, `UPDATE tasks SET state = 'queued', next_run_at = 0,
 		attempts = MAX(attempts - 1, 0), lease_owner = '', lease_until = 0, progress = 0
 		WHERE id = ? AND state = 'running' AND lease_owner = ?`, id, token)
-	return leaseResult(res, err)
+	return q.emitIf(leaseResult(res, err), id, Queued) // events.go
 }
 
 // orphans returns running tasks whose lease is dead: every running task when
@@ -168,5 +170,5 @@ func (q *Queue) requeueOrphan(ctx context.Context, t *Task) error {
 	res, err := q.w.ExecContext(ctx, `UPDATE tasks SET state = 'queued', next_run_at = 0,
 		lease_owner = '', lease_until = 0, progress = 0
 		WHERE id = ? AND state = 'running' AND lease_until = ?`, t.ID, ms(t.LeaseUntil))
-	return leaseResult(res, err)
+	return q.emitIf(leaseResult(res, err), t.ID, Queued) // events.go
 }

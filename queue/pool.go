@@ -21,6 +21,7 @@ type Pool struct {
 	log   *slog.Logger
 	parse func(string) (*parser.Pipeline, error)
 	ready chan struct{}
+	runs  runRegistry // stops running tasks for Cancel (cancel.go)
 }
 
 // NewPool validates cfg and returns a pool over q. Nothing runs until Run.
