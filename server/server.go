@@ -57,8 +57,11 @@ type Deps struct {
 	// Notifications reports each task's notification delivery state for the
 	// task API; nil when notifications are not wired.
 	Notifications NotificationStatus
-	Logger        *slog.Logger
-	Registry      *prometheus.Registry
+	// Console, when set, serves everything under /_ossemu/console/ (the web
+	// console checks credentials itself: its own cookie, or the task API's).
+	Console  http.Handler
+	Logger   *slog.Logger
+	Registry *prometheus.Registry
 }
 
 // Server is the OSS HTTP front end.
@@ -110,6 +113,10 @@ func (s *Server) routes() http.Handler {
 		r.Get("/health", s.health)
 		r.Get("/metrics", s.serveMetrics)
 		s.mountTasks(r)
+		if s.deps.Console != nil {
+			r.Handle("/console", s.deps.Console)
+			r.Handle("/console/*", s.deps.Console)
+		}
 		r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 			s.writeError(w, r, errReserved(r))
 		})

@@ -71,18 +71,22 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	// --shutdown-grace to finish running ones while HTTP drains; run
 	// returns after both (submissions during the drain are still queued).
 	poolCtx, stopPool := context.WithCancel(ctx)
-	waitPool, err := startPool(poolCtx, tasks, poolCfg, logger)
+	pool, waitPool, err := startPool(poolCtx, tasks, poolCfg, logger)
 	if err != nil {
 		stopPool()
 		return err
 	}
 	defer waitPool()
 	defer stopPool()
+	verifier := auth.New(auth.Config{Credentials: cfg.Credentials, Region: cfg.Server.Region})
+	web, err := newConsole(cfg, store, tasks, pool, notify.n, verifier, logger) // console.go
+	if err != nil {
+		return err
+	}
 	deps := server.Deps{
-		Storage: store,
-		Verifier: auth.New(auth.Config{
-			Credentials: cfg.Credentials, Region: cfg.Server.Region,
-		}),
+		Storage:       store,
+		Verifier:      verifier,
+		Console:       web,
 		Tasks:         tasks,
 		Notifications: notify.n,
 		Logger:        logger,
