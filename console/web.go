@@ -85,7 +85,7 @@ func (c *Console) loginPage(w http.ResponseWriter, r *http.Request) {
 func (c *Console) renderLogin(w http.ResponseWriter, status int, next, msg string) {
 	nonceBytes := make([]byte, 16)
 	_, _ = rand.Read(nonceBytes)
-	nonce := base64.RawStdEncoding.EncodeToString(nonceBytes)
+	nonce := base64.RawURLEncoding.EncodeToString(nonceBytes)
 	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'nonce-"+nonce+"'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
