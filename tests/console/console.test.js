@@ -274,6 +274,18 @@ describe('ossemu web console', () => {
     await shot(page, '08-mns.png');
   });
 
+  it('gives an overview (the README screenshot)', async () => {
+    const style = `video/concat,f_mp4,vcodec_h264,acodec_aac,s_1920x1080/pre,o_${b64('pre.mov')}|sys/saveas,o_${b64('out/overview.mp4')}`;
+    const id = (await asyncProcess(emu.url, 'media', 'example.mkv', style)).TaskId;
+    await page.goto(emu.url + CONSOLE + '#/tasks');
+    await page.waitForFunction((tid) => Number(document.querySelector(`tr[data-task="${tid}"] progress`)?.value) >= 25, id, {timeout: 120000});
+    await page.evaluate(() => document.getElementById('toasts').replaceChildren());
+    await page.mouse.move(0, 0);
+    await page.screenshot({path: join(outDir, 'console.png')});
+    await page.getByRole('button', {name: `Cancel task ${id}`}).click();
+    await page.waitForSelector(`tr[data-task="${id}"][data-status="Cancelled"]`, {timeout: 60000});
+  });
+
   it('raised no script errors in the page', () => {
     assert.deepEqual(pageErrors, []);
   });
