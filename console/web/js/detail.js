@@ -217,7 +217,13 @@ export function detailView(main, id) {
     renderPlan();
   };
 
+  // A change that arrives while the detail is being read may be newer than
+  // what the read returns: it triggers one more read.
+  let loading = false;
+  let changed = false;
   const load = () => {
+    loading = true;
+    changed = false;
     Promise.all([
       api(`tasks/${encodeURIComponent(id)}`),
       plan ? Promise.resolve(plan) : api(`tasks/${encodeURIComponent(id)}/plan`).catch((e) => ({Sources: [], PlanError: {Code: e.code, Message: e.message}})),
@@ -226,7 +232,11 @@ export function detailView(main, id) {
       detail = t;
       plan = p;
       renderDetail();
-    }).catch((err) => {
+    }).then(() => {
+      loading = false;
+      if (changed) load();
+    }, (err) => {
+      loading = false;
       replace(head, h('h1', {}, 'Task not found'));
       replace(state, h('p', {class: 'alert', role: 'alert'}, `${err.code}: ${err.message}`));
       toast(err.message, 'error');
@@ -236,7 +246,8 @@ export function detailView(main, id) {
 
   return listen((kind, data) => {
     if (kind === 'resync') { load(); return; }
-    if (data.TaskId !== id || !task) return;
+    if (data.TaskId !== id) return;
+    if (loading || !task) { if (kind === 'task') changed = true; return; }
     if (kind === 'progress') {
       task.Progress = data.Progress;
       const p = state.querySelector('progress');

@@ -92,7 +92,12 @@ export function tasksView(main, query) {
     replace(count, n === 0 ? 'No tasks match.' : `${n} task${n === 1 ? '' : 's'} shown`);
   };
 
+  // Events that arrive while a page of the list is being read are held and
+  // applied after it, so a stale page never hides a newer state.
+  let loading = 0;
+  let held = [];
   async function load(append) {
+    loading++;
     try {
       const q = new URLSearchParams({limit: '50'});
       if (status) q.set('status', status);
@@ -106,11 +111,22 @@ export function tasksView(main, query) {
       updateCount();
     } catch (err) {
       toast(`Loading tasks failed: ${err.message}`, 'error');
+    } finally {
+      if (--loading === 0) {
+        const replay = held;
+        held = [];
+        for (const [kind, data] of replay) apply(kind, data);
+      }
     }
   }
 
   const stop = listen((kind, data) => {
     if (kind === 'resync') { load(false); return; }
+    if (loading > 0) { held.push([kind, data]); return; }
+    apply(kind, data);
+  });
+
+  function apply(kind, data) {
     const tr = tbody.querySelector(`tr[data-task="${CSS.escape(data.TaskId)}"]`);
     if (kind === 'progress') {
       if (!tr) return;
@@ -127,7 +143,7 @@ export function tasksView(main, query) {
     if (tr) tr.replaceWith(row(data));
     else if (data.SubmitTime >= newest) tbody.prepend(row(data)); // submitted since the list loaded
     updateCount();
-  });
+  }
   load(false);
   return stop;
 }
