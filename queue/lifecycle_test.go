@@ -115,7 +115,8 @@ func TestExpiredLeaseIsReaped(t *testing.T) {
 	stale := orphan(t, e.q, time.Millisecond)
 	// reap(false) leaves live leases alone and takes expired ones.
 	live := orphan(t, e.q, time.Hour)
-	require.Eventually(t, func() bool { return time.Now().After(stale.LeaseUntil) }, time.Second, time.Millisecond)
+	// Leases are stored in whole milliseconds and expire strictly after.
+	require.Eventually(t, func() bool { return time.Now().After(stale.LeaseUntil.Add(time.Millisecond)) }, time.Second, time.Millisecond)
 	require.NoError(t, p.reap(context.Background(), false))
 	require.Equal(t, Queued, e.get(t, stale.ID).State)
 	require.Equal(t, Running, e.get(t, live.ID).State)
@@ -186,14 +187,20 @@ func TestShutdownWaitsForRunningTaskWithinGrace(t *testing.T) {
 		<-release
 		return writeOutput(job, "out.mp4", "done")
 	})}, func(c *Config) { c.Workers = 1 })
-	stop := e.start(t)
+	p, err := NewPool(e.q, e.cfg)
+	require.NoError(t, err)
+	ctx, shutdown := context.WithCancel(context.Background())
+	stopped := make(chan error, 1)
+	go func() { stopped <- p.Run(ctx) }()
 	id := e.submit(t, "concat").ID
 	queued := e.submit(t, "concat").ID
 	<-started
-	stopped := make(chan struct{})
-	go func() { stop(); close(stopped) }()
+	// Shutdown has started once shutdown returns; only then may the running
+	// task finish (releasing it first would let the pool claim the next one
+	// before it is told to stop).
+	shutdown()
 	close(release)
-	<-stopped
+	require.NoError(t, <-stopped)
 	require.Equal(t, Succeeded, e.get(t, id).State)
 	require.Equal(t, Queued, e.get(t, queued).State, "no task is claimed after shutdown starts")
 }
