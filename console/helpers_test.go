@@ -17,6 +17,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/ossemu/ossemu/parser"
 	"github.com/ossemu/ossemu/queue"
 	"github.com/ossemu/ossemu/server/auth"
 	"github.com/ossemu/ossemu/storage/local"
@@ -26,11 +27,6 @@ const (
 	testAK = "console-ak"
 	testSK = "console-sk"
 )
-
-// basicAuth accepts HTTP Basic with the key pair, as the task API does.
-type basicAuth struct{ v *auth.Verifier }
-
-func (a basicAuth) Authenticate(r *http.Request) error { return a.v.VerifyBasic(r) }
 
 // env is a console over a real queue (SQLite), pool and local storage.
 type env struct {
@@ -61,7 +57,7 @@ func newEnv(t *testing.T) *env {
 	e := &env{q: q, pool: pool, store: store, v: v, now: time.Now()}
 	e.c, err = New(Config{
 		AccessKeyID: testAK, AccessKeySecret: testSK, Tasks: q, Canceller: pool, Events: q, Storage: store,
-		Authenticator: basicAuth{v}, Presigner: v, Now: func() time.Time { return e.now },
+		Authenticator: v, Presigner: v, Now: func() time.Time { return e.now },
 	})
 	require.NoError(t, err)
 	e.srv = httptest.NewServer(e.c.Handler())
@@ -122,7 +118,9 @@ func b64(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s
 // enqueue stores a task as the async endpoint would.
 func (e *env) enqueue(t *testing.T, object, process string) *queue.Task {
 	t.Helper()
-	task, err := e.q.Enqueue(context.Background(), queue.NewTask{RequestID: "REQ", Bucket: "media", Object: object, Process: process})
+	pl, err := parser.Parse(process)
+	require.NoError(t, err)
+	task, err := e.q.Enqueue(context.Background(), queue.NewTask{RequestID: "REQ", Action: pl.Action(), Bucket: "media", Object: object, Process: process})
 	require.NoError(t, err)
 	return task
 }

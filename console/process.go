@@ -87,26 +87,14 @@ func decode(process, object string) (*decoded, error) {
 		d.Notify = pl.Notify.Topic
 	}
 	given := givenKeys(d.Stages[0])
+	d.Action = pl.Action()
 	switch {
 	case pl.Concat != nil:
-		d.Action = parser.ActionConcat
 		d.Concat = viewConcat(pl.Concat, object, given)
 	case pl.Sprite != nil:
-		d.Action = parser.ActionSprite
 		d.Sprite = viewSprite(pl.Sprite, given)
 	}
 	return d, nil
-}
-
-// actionOf is the action of a stored process string ("" if it no longer
-// parses).
-func actionOf(process string) string {
-	for _, a := range []string{parser.ActionConcat, parser.ActionSprite} {
-		if process == a || strings.HasPrefix(process, a+",") || strings.HasPrefix(process, a+"/") || strings.HasPrefix(process, a+"|") {
-			return a
-		}
-	}
-	return ""
 }
 
 // givenKeys are the parameter keys written in the action's head segment

@@ -58,7 +58,7 @@ func stamp(t time.Time) string {
 
 func viewRow(t *queue.Task) taskRow {
 	v := taskRow{
-		ID: t.ID, Status: t.State.Status(), Action: actionOf(t.Process), Bucket: t.Bucket, Object: t.Object,
+		ID: t.ID, Status: t.State.Status(), Action: t.Action, Bucket: t.Bucket, Object: t.Object,
 		Sources: refs(t.Sources), Targets: refs(t.Targets), Progress: t.Progress, Attempts: t.Attempts,
 		SubmitTime: stamp(t.CreatedAt), StartTime: stamp(t.StartedAt), EndTime: stamp(t.FinishedAt),
 		NotifyTopic: t.Topic, Process: t.Process,

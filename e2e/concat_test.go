@@ -20,7 +20,7 @@ func enc(s string) string {
 	return strings.TrimRight(base64.URLEncoding.EncodeToString([]byte(s)), "=")
 }
 
-// The shapes of the ids OSS returns (oss-reference §1): EventId like
+// The shapes of the ids OSS returns: EventId like
 // "10C-1XqxdjCRx3x7gRim3go1yLUVWgm", TaskId "MediaConvert-<uuid>", and a
 // non-empty RequestId.
 var (

@@ -2,6 +2,7 @@ package notifier
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 	"time"
@@ -24,6 +25,11 @@ CREATE TABLE IF NOT EXISTS notify_attempts (
 CREATE INDEX IF NOT EXISTS notify_attempts_delivery ON notify_attempts(delivery_id);
 `
 
+// writer is what *sql.DB and *sql.Tx both offer for a write.
+type writer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
 // Attempt is one try at delivering a message to one subscriber.
 type Attempt struct {
 	At       time.Time `json:"At"`
@@ -37,7 +43,7 @@ type Attempt struct {
 const maxAttemptText = 500
 
 // migrateAttempts creates the attempt log; Migrate calls it.
-func migrateAttempts(ctx context.Context, db execer) error {
+func migrateAttempts(ctx context.Context, db writer) error {
 	if _, err := db.ExecContext(ctx, attemptsSchema); err != nil {
 		return fmt.Errorf("notifier: create attempt log: %w", err)
 	}
@@ -47,7 +53,7 @@ func migrateAttempts(ctx context.Context, db execer) error {
 // logAttempt records the outcome of one attempt at d: a (filled by push)
 // and deliveryErr, which becomes the response text when the endpoint gave
 // none.
-func logAttempt(ctx context.Context, db execer, d *delivery, a Attempt, deliveryErr error) error {
+func logAttempt(ctx context.Context, db writer, d *delivery, a Attempt, deliveryErr error) error {
 	a.OK = deliveryErr == nil
 	if deliveryErr != nil && (a.Status == 0 || a.Response == "") {
 		a.Response = deliveryErr.Error()
@@ -98,7 +104,7 @@ func (n *Notifier) attachHistory(ctx context.Context, messageID string, ds []Del
 
 // pruneAttempts is the DELETE prune runs for the attempts of expiring
 // messages (selected by expired, which takes the cutoff).
-func pruneAttempts(ctx context.Context, db execer, expired string, cutoff int64) error {
+func pruneAttempts(ctx context.Context, db writer, expired string, cutoff int64) error {
 	_, err := db.ExecContext(ctx, `DELETE FROM notify_attempts WHERE delivery_id IN
 		(SELECT id FROM notify_deliveries WHERE message_id IN (`+expired+`))`, cutoff)
 	return err

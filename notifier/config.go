@@ -8,8 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ossemu/ossemu/internal/names"
 	"github.com/ossemu/ossemu/osserr"
-	"github.com/ossemu/ossemu/parser"
 )
 
 // Format is an MNS NotifyContentFormat: how a message is wrapped when it is
@@ -103,7 +103,7 @@ func ParseEndpointList(s string) ([]Endpoint, error) {
 // ValidName reports whether s is a valid MNS queue, topic or subscription
 // name: 1–256 letters, digits and hyphens, starting with a letter. MNS uses
 // one rule for all three, the rule the parser applies to notify topics.
-func ValidName(s string) bool { return parser.ValidTopicName(s) }
+func ValidName(s string) bool { return names.ValidMNSName(s) }
 
 // Config configures notifications. Zero values take the defaults below.
 type Config struct {

@@ -4,8 +4,9 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
+
+	"github.com/ossemu/ossemu/internal/leaseloop"
 )
 
 // Delivery states. A delivery starts pending, becomes delivered on success,
@@ -35,64 +36,41 @@ func (n *Notifier) Run(ctx context.Context) error {
 		`UPDATE notify_deliveries SET leased = 0, next_at = ? WHERE leased = 1`, ms(n.now())); err != nil {
 		return fmt.Errorf("notifier: clear leases: %w", err)
 	}
-	slots := make(chan struct{}, n.cfg.Workers)
-	var wg sync.WaitGroup
-	defer wg.Wait()
-	var fast time.Duration // decaying quick re-poll after a nudge
 	var lastPrune time.Time
-	for {
-		if ctx.Err() != nil {
-			return nil
-		}
-		if time.Since(lastPrune) >= pruneEvery {
-			lastPrune = time.Now()
-			if _, err := n.prune(ctx); err != nil {
-				n.logErr(ctx, "prune", err)
+	loop := leaseloop.Loop[*delivery]{
+		Workers: n.cfg.Workers,
+		Poll:    n.cfg.PollInterval,
+		Wake:    n.wake,
+		// OnFinish nudges from inside the task's transaction, before its
+		// outbox row is visible: look again soon after every nudge.
+		Repoll: true,
+		Tend: func(ctx context.Context) bool {
+			if time.Since(lastPrune) >= pruneEvery {
+				lastPrune = time.Now()
+				if _, err := n.prune(ctx); err != nil {
+					n.logErr(ctx, "prune", err)
+				}
 			}
-		}
-		worked := false
-		if k, err := n.fanOut(ctx); err != nil {
-			n.logErr(ctx, "fan out", err)
-		} else if k > 0 {
-			worked = true
-		}
-		due, nextAt, err := n.claim(ctx, n.cfg.Workers-len(slots))
-		if err != nil {
-			n.logErr(ctx, "claim deliveries", err)
-		}
-		for _, d := range due {
-			worked = true
-			slots <- struct{}{}
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				n.deliver(ctx, d)
-				<-slots
-				n.Wake()
-			}()
-		}
-		wait := n.cfg.PollInterval
-		if nextAt > 0 && len(slots) < cap(slots) { // when all workers are busy, a finishing one wakes us
-			wait = min(wait, max(time.Until(time.UnixMilli(nextAt)), time.Millisecond))
-		}
-		if worked {
-			fast = time.Millisecond
-		}
-		if fast > 0 {
-			wait = min(wait, fast)
-			if fast *= 2; fast > n.cfg.PollInterval {
-				fast = 0
+			k, err := n.fanOut(ctx)
+			if err != nil {
+				n.logErr(ctx, "fan out", err)
 			}
-		}
-		timer := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-		case <-n.wake:
-			fast = 5 * time.Millisecond
-		case <-timer.C:
-		}
-		timer.Stop()
+			return k > 0
+		},
+		Claim: func(ctx context.Context, limit int) ([]*delivery, time.Time) {
+			due, nextAt, err := n.claim(ctx, limit)
+			if err != nil {
+				n.logErr(ctx, "claim deliveries", err)
+			}
+			if nextAt == 0 {
+				return due, time.Time{}
+			}
+			return due, time.UnixMilli(nextAt)
+		},
+		Handle: func(d *delivery) { n.deliver(ctx, d) },
 	}
+	loop.Run(ctx)
+	return nil
 }
 
 func (n *Notifier) logErr(ctx context.Context, what string, err error) {
@@ -152,7 +130,7 @@ func (n *Notifier) claim(ctx context.Context, limit int) ([]*delivery, int64, er
 func (n *Notifier) deliver(ctx context.Context, d *delivery) {
 	var err error
 	a := Attempt{At: n.now()}
-	if q, ok := queueEndpoint(d.endpoint); ok {
+	if q, ok := QueueEndpoint(d.endpoint); ok {
 		if err = n.deliverToQueue(ctx, d, q); err == nil {
 			n.metrics.attempts.WithLabelValues("queue", StateDelivered).Inc()
 			return // recorded in the same transaction as the enqueue
@@ -175,6 +153,9 @@ func (n *Notifier) deliver(ctx context.Context, d *delivery) {
 // deliverToQueue enqueues the rendered message on a local MNS queue and
 // marks the delivery delivered in the same transaction: exactly once.
 func (n *Notifier) deliverToQueue(ctx context.Context, d *delivery, queue string) error {
+	if n.broker == nil {
+		return fmt.Errorf("queue %s: no MNS broker is wired", queue)
+	}
 	body, _, err := n.render(d)
 	if err != nil {
 		return err
@@ -184,7 +165,7 @@ func (n *Notifier) deliverToQueue(ctx context.Context, d *delivery, queue string
 		return err
 	}
 	defer func() { _ = tx.Rollback() }()
-	if _, err := n.sendTx(ctx, tx, queue, string(body), -1, 0); err != nil {
+	if err := n.broker.Enqueue(ctx, tx, queue, string(body)); err != nil {
 		return fmt.Errorf("queue %s: %w", queue, err)
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE notify_deliveries SET state = ?, attempts = attempts + 1, leased = 0,
@@ -197,7 +178,7 @@ func (n *Notifier) deliverToQueue(ctx context.Context, d *delivery, queue string
 	if err := tx.Commit(); err != nil {
 		return err
 	}
-	n.signalArrival()
+	n.broker.Enqueued()
 	return nil
 }
 
@@ -221,7 +202,7 @@ func (n *Notifier) record(ctx context.Context, d *delivery, deliveryErr error) e
 		}
 	}
 	kind := "http"
-	if _, ok := queueEndpoint(d.endpoint); ok {
+	if _, ok := QueueEndpoint(d.endpoint); ok {
 		kind = "queue"
 	}
 	n.metrics.attempts.WithLabelValues(kind, state).Inc()

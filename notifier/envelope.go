@@ -103,8 +103,9 @@ func immTime(t time.Time) string {
 }
 
 // Envelope builds the message body IMM publishes when t ends: a JSON object
-// whose content field is itself a JSON document in a string (oss-reference
-// §7). now stamps the envelope's time (milliseconds, as a string).
+// (id, source "acs.imm", type "imm:Task:<TaskType>", subject, time, content)
+// whose content field is itself a JSON document in a string. now stamps the
+// envelope's time (milliseconds, as a string).
 func Envelope(cfg Config, t Task, now time.Time) ([]byte, error) {
 	cfg = cfg.WithDefaults()
 	taskType := TaskType(t.ID)

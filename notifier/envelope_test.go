@@ -7,6 +7,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/ossemu/ossemu/parser"
 	"github.com/ossemu/ossemu/queue"
 )
 
@@ -108,7 +109,7 @@ func TestFromQueueTask(t *testing.T) {
 		StartedAt: start, FinishedAt: start.Add(time.Second)}
 
 	concat := base
-	concat.Process, concat.State = "video/concat,f_mp4/pre,o_cHJl|sys/saveas,o_b3V0", queue.Succeeded
+	concat.Action, concat.Process, concat.State = parser.ActionConcat, "video/concat,f_mp4/pre,o_cHJl|sys/saveas,o_b3V0", queue.Succeeded
 	concat.Targets = []queue.Ref{{Bucket: "o", Key: "out.mp4"}}
 	got := FromQueueTask(&concat)
 	require.Equal(t, StatusSucceeded, got.Status)
@@ -117,7 +118,7 @@ func TestFromQueueTask(t *testing.T) {
 	require.Equal(t, "top", got.Topic)
 
 	sprite := base
-	sprite.Process, sprite.State = "video/sprite,f_jpg|sys/saveas,o_cw", queue.Succeeded
+	sprite.Action, sprite.Process, sprite.State = parser.ActionSprite, "video/sprite,f_jpg|sys/saveas,o_cw", queue.Succeeded
 	sprite.Targets = []queue.Ref{{Bucket: "b", Key: "s_1.jpg"}, {Bucket: "b", Key: "s_2.jpg"}}
 	got = FromQueueTask(&sprite)
 	require.Len(t, got.Targets, 1)

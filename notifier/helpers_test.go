@@ -22,7 +22,7 @@ func newNotifier(t *testing.T, dir string, db *sql.DB, mod func(*Config)) *Notif
 	if mod != nil {
 		mod(&cfg)
 	}
-	n, err := New(context.Background(), cfg, db, nil)
+	n, err := New(context.Background(), cfg, Deps{DB: db})
 	require.NoError(t, err)
 	return n
 }

@@ -3,7 +3,6 @@ package notifier
 import (
 	"context"
 	"database/sql"
-	"strings"
 
 	"github.com/ossemu/ossemu/parser"
 	"github.com/ossemu/ossemu/queue"
@@ -55,7 +54,7 @@ func FromQueueTask(t *queue.Task) Task {
 	if len(out.Sources) == 0 && t.Bucket != "" {
 		out.Sources = []string{OSSURI(t.Bucket, t.Object)}
 	}
-	sprite := strings.HasPrefix(strings.TrimSpace(t.Process), parser.ActionSprite)
+	sprite := t.Action == parser.ActionSprite
 	for _, r := range t.Targets {
 		if sprite {
 			if len(out.Targets) == 0 {

@@ -1,26 +1,28 @@
 // Package notifier delivers the MNS notifications OSS asynchronous processing
-// publishes when a task ends (oss-reference §7). A finished task with a
-// notify stage gets an IMM-shaped message written to an outbox table in the
-// same SQLite transaction that finishes the task; a dispatcher fans each
-// message out to the topic's subscribers (HTTP endpoints from configuration,
-// and HTTP or queue subscriptions made through the built-in MNS service in
-// notifier/mns) and delivers it at least once, surviving restarts.
+// publishes when a task ends: an IMM-shaped JSON envelope (a MediaConvert
+// task event whose content field is itself a JSON document in a string),
+// pushed to the subscribers of the task's notify topic. A finished task with
+// a notify stage gets its message written to an outbox table in the same
+// SQLite transaction that finishes the task; a dispatcher fans each message
+// out to the topic's subscribers (HTTP endpoints from configuration, and the
+// HTTP or queue subscriptions of the MNS broker, see Broker) and delivers it
+// at least once, surviving restarts.
 //
-// The package also owns the built-in MNS service's state (queues, topics,
-// subscriptions, queue messages), so a topic subscription that targets a
-// queue is delivered in one local transaction.
+// The MNS broker itself (queues, topics, subscriptions, queue messages) and
+// its HTTP API live in notifier/mns, which imports this package.
 package notifier
 
 import (
 	"context"
 	"crypto/md5"
 	"crypto/rand"
+	"crypto/x509"
 	"database/sql"
 	"encoding/hex"
+	"errors"
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -36,40 +38,55 @@ type Notifier struct {
 	now     func() time.Time
 	metrics *metrics
 
+	broker Broker // nil: configured endpoints only
+
 	wake    chan struct{}          // nudges the dispatcher; capacity 1
 	certURL atomic.Pointer[string] // Config.CertURL, or what SetCertURL set
-
-	mu      sync.Mutex
-	arrived chan struct{} // closed (and replaced) when a queue gets a message
 }
 
-// New builds a Notifier on db, loading (or creating) the signing key pair in
-// cfg.DataDir. It creates the tables if they are missing.
-func New(ctx context.Context, cfg Config, db *sql.DB, log *slog.Logger) (*Notifier, error) {
+// Deps are the notifier's collaborators.
+type Deps struct {
+	// DB holds the outbox: the task queue's database, so a task's end and
+	// its notification commit together. Required.
+	DB *sql.DB
+	// Broker is the MNS broker whose subscriptions messages also fan out
+	// to; nil delivers to the configured endpoints only.
+	Broker Broker
+	// Logger gets delivery errors; nil discards them.
+	Logger *slog.Logger
+}
+
+// New builds a Notifier on deps.DB, loading (or creating) the signing key
+// pair in cfg.DataDir. It creates the outbox tables if they are missing.
+func New(ctx context.Context, cfg Config, deps Deps) (*Notifier, error) {
 	cfg = cfg.WithDefaults()
 	if err := cfg.Validate(); err != nil {
 		return nil, err
+	}
+	if deps.DB == nil {
+		return nil, errors.New("notifier: no database")
 	}
 	signer, err := LoadSigner(cfg.DataDir)
 	if err != nil {
 		return nil, err
 	}
-	if err := Migrate(ctx, db); err != nil {
+	if err := Migrate(ctx, deps.DB); err != nil {
 		return nil, err
 	}
+	log := deps.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
 	n := &Notifier{
 		cfg:     cfg,
-		db:      db,
+		db:      deps.DB,
 		signer:  signer,
 		client:  &http.Client{Timeout: cfg.Timeout},
 		log:     log,
 		now:     time.Now,
 		metrics: newMetrics(),
+		broker:  deps.Broker,
 		wake:    make(chan struct{}, 1),
-		arrived: make(chan struct{}),
 	}
 	n.SetCertURL(cfg.CertURL)
 	return n, nil
@@ -84,6 +101,10 @@ func (n *Notifier) CertURL() string { return *n.certURL.Load() }
 
 // Signer is the key pair that signs pushes.
 func (n *Notifier) Signer() *Signer { return n.signer }
+
+// Certificate is the certificate receivers verify pushes with; the
+// emulator serves it at the URL pushes name.
+func (n *Notifier) Certificate() *x509.Certificate { return n.signer.Certificate() }
 
 // Config is the effective (defaulted) configuration.
 func (n *Notifier) Config() Config { return n.cfg }
@@ -100,22 +121,6 @@ func (n *Notifier) Wake() {
 	case n.wake <- struct{}{}:
 	default:
 	}
-}
-
-// arrival returns a channel closed when the next queue message arrives.
-// Take it before looking at a queue, so an arrival in between is not missed.
-func (n *Notifier) arrival() <-chan struct{} {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	return n.arrived
-}
-
-// signalArrival wakes every long poll; they re-check their queue.
-func (n *Notifier) signalArrival() {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	close(n.arrived)
-	n.arrived = make(chan struct{})
 }
 
 // NewMessageID makes an MNS-shaped message id: 32 upper-case hex digits.

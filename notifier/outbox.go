@@ -7,13 +7,6 @@ import (
 	"strings"
 )
 
-// execer is what both *sql.DB and *sql.Tx offer.
-type execer interface {
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}
-
 // OnFinish records the notification of a finished task in tx, the
 // transaction that finishes it, so the task's end and its notification
 // commit or vanish together. A task without a topic publishes nothing.
@@ -38,35 +31,20 @@ func (n *Notifier) OnFinish(ctx context.Context, tx *sql.Tx, t Task) (string, er
 	return id, nil
 }
 
-// Publish records a message for topic outside any task (the MNS Publish
-// call). The topic must exist unless create is set.
-func (n *Notifier) Publish(ctx context.Context, topic, body, tag string, create bool) (string, error) {
-	tx, err := n.db.BeginTx(ctx, nil)
-	if err != nil {
-		return "", err
-	}
-	defer func() { _ = tx.Rollback() }()
-	if create {
-		if err := ensureTopic(ctx, tx, topic, ms(n.now())); err != nil {
-			return "", err
-		}
-	} else if _, err := getTopic(ctx, tx, topic); err != nil {
-		return "", err
-	}
+// PublishTx records a message for topic outside any task (the MNS Publish
+// call) in tx, which the caller commits, then calls Wake. It returns the
+// message id.
+func (n *Notifier) PublishTx(ctx context.Context, tx *sql.Tx, topic, body, tag string) (string, error) {
 	id := NewMessageID()
 	if err := insertMessage(ctx, tx, id, topic, "", body, tag, ms(n.now())); err != nil {
 		return "", err
 	}
-	if err := tx.Commit(); err != nil {
-		return "", err
-	}
-	n.metrics.published.WithLabelValues("publish").Inc()
-	n.Wake()
+	n.metrics.published.WithLabelValues("publish").Inc() // as in OnFinish: a hint, not a ledger
 	return id, nil
 }
 
-func insertMessage(ctx context.Context, db execer, id, topic, taskID, body, tag string, now int64) error {
-	_, err := db.ExecContext(ctx,
+func insertMessage(ctx context.Context, tx *sql.Tx, id, topic, taskID, body, tag string, now int64) error {
+	_, err := tx.ExecContext(ctx,
 		`INSERT INTO notify_messages (id, topic, task_id, body, tag, published_at) VALUES (?, ?, ?, ?, ?, ?)`,
 		id, topic, taskID, body, tag, now)
 	if err != nil {
@@ -81,10 +59,11 @@ type pendingMessage struct {
 }
 
 // fanOut turns every outbox message not yet fanned out into one delivery
-// row per subscriber of its topic, creating topics named by tasks on first
-// use. Each message is fanned out in its own transaction, together with the
-// flag that says it was, so a crash never fans a message out twice or never.
-// It reports how many messages it handled.
+// row per subscriber of its topic: the broker's subscriptions (the broker
+// creates topics named by tasks on first use), then the configured
+// endpoints. Each message is fanned out in its own transaction, together
+// with the flag that says it was, so a crash never fans a message out twice
+// or never. It reports how many messages it handled.
 func (n *Notifier) fanOut(ctx context.Context) (int, error) {
 	rows, err := n.db.QueryContext(ctx,
 		`SELECT id, topic, tag FROM notify_messages WHERE fanned_out = 0 ORDER BY published_at LIMIT 100`)
@@ -119,16 +98,15 @@ func (n *Notifier) fanOutOne(ctx context.Context, m pendingMessage) error {
 	}
 	defer func() { _ = tx.Rollback() }()
 	now := ms(n.now())
-	if err := ensureTopic(ctx, tx, m.topic, now); err != nil {
-		return err
-	}
-	subs, err := listSubscriptions(ctx, tx, m.topic, "", 0)
-	if err != nil {
-		return err
+	var subs []Subscriber
+	if n.broker != nil {
+		if subs, err = n.broker.Subscribers(ctx, tx, m.topic); err != nil {
+			return err
+		}
 	}
 	for _, e := range n.cfg.Endpoints {
 		if e.Matches(m.topic) {
-			subs = append(subs, Subscription{Topic: m.topic, Name: e.Name(), Endpoint: e.URL, Format: e.Format})
+			subs = append(subs, Subscriber{Name: e.Name(), Endpoint: e.URL, Format: e.Format})
 		}
 	}
 	for _, s := range subs {
@@ -149,11 +127,11 @@ func (n *Notifier) fanOutOne(ctx context.Context, m pendingMessage) error {
 	return tx.Commit()
 }
 
-// queueEndpoint extracts the queue name of an MNS queue endpoint
+// QueueEndpoint extracts the queue name of an MNS queue endpoint
 // (acs:mns:{region}:{account}:queues/{name}); region and account are not
 // checked, since SDKs derive the account from the endpoint host, which for
 // an emulator is an IP or localhost.
-func queueEndpoint(endpoint string) (string, bool) {
+func QueueEndpoint(endpoint string) (string, bool) {
 	if !strings.HasPrefix(endpoint, "acs:mns:") {
 		return "", false
 	}

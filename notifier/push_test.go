@@ -1,6 +1,7 @@
 package notifier
 
 import (
+	"encoding/pem"
 	"encoding/xml"
 	"net/http"
 	"net/http/httptest"
@@ -22,11 +23,11 @@ func verifyPush(t *testing.T, p pushed) {
 	require.NoError(t, checkPushSignature(p), "signature must verify with the served certificate")
 }
 
-// certServer serves a notifier's certificate once it exists.
+// certServer serves a notifier's certificate (PEM) once it exists.
 func certServer(t *testing.T) (*httptest.Server, *atomic.Pointer[Signer]) {
 	var s atomic.Pointer[Signer]
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.Load().CertHandler().ServeHTTP(w, r)
+		_, _ = w.Write(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: s.Load().Certificate().Raw}))
 	}))
 	t.Cleanup(srv.Close)
 	return srv, &s

@@ -56,7 +56,6 @@ func TestQueueFinishHook(t *testing.T) {
 	cfg := queue.DefaultConfig()
 	cfg.Workers, cfg.WorkRoot, cfg.Storage = 1, filepath.Join(dir, "work"), store
 	cfg.Processors = queue.Processors{parser.ActionConcat: fakeConcat{}}
-	cfg.Parse = func(string) (*parser.Pipeline, error) { return &parser.Pipeline{Concat: &parser.Concat{}}, nil }
 	cfg.OnFinish = n.FinishHook()
 	cfg.Finished = n.Finished()
 	cfg.Logger = slog.New(slog.DiscardHandler)
@@ -79,7 +78,7 @@ func TestQueueFinishHook(t *testing.T) {
 		{"corrupt.mp4", StatusFailed, "InvalidMedia"},
 	}
 	for _, tc := range tests {
-		task, err := q.Enqueue(ctx, queue.NewTask{Bucket: "media", Object: tc.object, RequestID: "REQ-" + tc.object,
+		task, err := q.Enqueue(ctx, queue.NewTask{Action: parser.ActionConcat, Bucket: "media", Object: tc.object, RequestID: "REQ-" + tc.object,
 			Process: "video/concat,f_mp4|sys/saveas,o_b3V0/notify,topic_dmlkZW8tZG9uZQ", Topic: "video-done"})
 		require.NoError(t, err)
 		p := next(t, got)

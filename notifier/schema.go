@@ -6,12 +6,12 @@ import (
 	"fmt"
 )
 
-// schema is every table the notifier keeps in the queue's SQLite database.
-// Times are Unix milliseconds. notify_messages is the outbox: one row per
-// published message, written in the transaction that finishes the task (or
-// that answers an MNS Publish). The dispatcher fans each one out into
+// schema is the outbox the notifier keeps in the queue's SQLite database.
+// Times are Unix milliseconds. notify_messages is one row per published
+// message, written in the transaction that finishes the task (or that
+// answers an MNS Publish). The dispatcher fans each one out into
 // notify_deliveries, one row per subscriber, and drives those to delivered
-// or dead. The mns_* tables are the built-in MNS service's state.
+// or dead. The MNS broker's tables (mns_*) are notifier/mns's.
 const schema = `
 CREATE TABLE IF NOT EXISTS notify_messages (
 	id           TEXT PRIMARY KEY,
@@ -40,52 +40,9 @@ CREATE TABLE IF NOT EXISTS notify_deliveries (
 	UNIQUE (message_id, subscription)
 );
 CREATE INDEX IF NOT EXISTS notify_deliveries_due ON notify_deliveries(state, next_at);
-CREATE TABLE IF NOT EXISTS mns_topics (
-	name          TEXT PRIMARY KEY,
-	max_size      INTEGER NOT NULL,
-	logging       INTEGER NOT NULL DEFAULT 0,
-	created_at    INTEGER NOT NULL,
-	modified_at   INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS mns_subscriptions (
-	topic         TEXT NOT NULL,
-	name          TEXT NOT NULL,
-	endpoint      TEXT NOT NULL,
-	filter_tag    TEXT NOT NULL DEFAULT '',
-	strategy      TEXT NOT NULL,
-	format        TEXT NOT NULL,
-	created_at    INTEGER NOT NULL,
-	modified_at   INTEGER NOT NULL,
-	PRIMARY KEY (topic, name)
-);
-CREATE TABLE IF NOT EXISTS mns_queues (
-	name          TEXT PRIMARY KEY,
-	delay         INTEGER NOT NULL,
-	max_size      INTEGER NOT NULL,
-	retention     INTEGER NOT NULL,
-	visibility    INTEGER NOT NULL,
-	polling_wait  INTEGER NOT NULL,
-	logging       INTEGER NOT NULL DEFAULT 0,
-	created_at    INTEGER NOT NULL,
-	modified_at   INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS mns_messages (
-	seq           INTEGER PRIMARY KEY AUTOINCREMENT,
-	id            TEXT NOT NULL UNIQUE,
-	queue         TEXT NOT NULL,
-	body          TEXT NOT NULL,
-	priority      INTEGER NOT NULL,
-	enqueued_at   INTEGER NOT NULL,
-	visible_at    INTEGER NOT NULL,
-	first_dequeue INTEGER NOT NULL DEFAULT 0,
-	dequeues      INTEGER NOT NULL DEFAULT 0,
-	receipt       TEXT NOT NULL DEFAULT ''
-);
-CREATE INDEX IF NOT EXISTS mns_messages_ready ON mns_messages(queue, visible_at, priority, seq);
-CREATE INDEX IF NOT EXISTS mns_messages_receipt ON mns_messages(receipt);
 `
 
-// Migrate creates the notifier's tables in db if they are missing. It must
+// Migrate creates the outbox tables in db if they are missing. It must
 // run before the queue finishes its first task, since the finish hook writes
 // to notify_messages.
 func Migrate(ctx context.Context, db *sql.DB) error {

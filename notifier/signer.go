@@ -13,7 +13,6 @@ import (
 	"fmt"
 	"io/fs"
 	"math/big"
-	"net/http"
 	"os"
 	"path/filepath"
 	"time"
@@ -30,9 +29,8 @@ const (
 // generated on first start and persisted so receivers that cache the
 // certificate keep working across restarts.
 type Signer struct {
-	key     *rsa.PrivateKey
-	cert    *x509.Certificate
-	certPEM []byte
+	key  *rsa.PrivateKey
+	cert *x509.Certificate
 }
 
 // LoadSigner reads the key pair from dir, generating and saving it first if
@@ -60,7 +58,7 @@ func LoadSigner(dir string) (*Signer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("notifier: parse %s: %w", certPath, err)
 	}
-	return &Signer{key: key, cert: cert, certPEM: certPEM}, nil
+	return &Signer{key: key, cert: cert}, nil
 }
 
 func generateSigner(dir, keyPath, certPath string) (*Signer, error) {
@@ -103,7 +101,7 @@ func generateSigner(dir, keyPath, certPath string) (*Signer, error) {
 	if err := writeFileAtomic(certPath, certPEM, 0o644); err != nil {
 		return nil, err
 	}
-	return &Signer{key: key, cert: cert, certPEM: certPEM}, nil
+	return &Signer{key: key, cert: cert}, nil
 }
 
 func writeFileAtomic(path string, data []byte, mode os.FileMode) error {
@@ -125,22 +123,6 @@ func (s *Signer) Sign(stringToSign string) (string, error) {
 	return base64.StdEncoding.EncodeToString(sig), nil
 }
 
-// CertPEM is the signing certificate in PEM form.
-func (s *Signer) CertPEM() []byte { return s.certPEM }
-
-// Certificate is the parsed signing certificate.
+// Certificate is the parsed signing certificate, the one receivers fetch
+// (as PEM) from the URL pushes name in x-mns-signing-cert-url.
 func (s *Signer) Certificate() *x509.Certificate { return s.cert }
-
-// CertHandler serves the certificate PEM; the emulator mounts it at
-// /_ossemu/mns/cert.pem, the URL pushes name in x-mns-signing-cert-url.
-func (s *Signer) CertHandler() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			w.Header().Set("Allow", "GET, HEAD")
-			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
-			return
-		}
-		w.Header().Set("Content-Type", "application/x-pem-file")
-		_, _ = w.Write(s.certPEM)
-	})
-}

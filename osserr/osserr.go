@@ -17,8 +17,11 @@ type Code struct {
 	EC     string
 }
 
-// The codes ossemu answers with. ECs follow oss-reference §4 where it names
-// them; the rest use the generic EC of their class.
+// The codes ossemu answers with. The ECs are the ones real OSS sends for
+// these codes where it is known (AccessDenied 0003-00000001,
+// SignatureDoesNotMatch 0002-00000040, NoSuchKey 0026-00000001, NoSuchBucket
+// 0015-00000101, MissingArgument 0016-00000502, …); the rest use the generic
+// EC of their class.
 var (
 	AccessDenied          = Code{"AccessDenied", http.StatusForbidden, "0003-00000001"}
 	SignatureDoesNotMatch = Code{"SignatureDoesNotMatch", http.StatusForbidden, "0002-00000040"}
@@ -47,6 +50,27 @@ var (
 	MethodNotAllowed      = Code{"MethodNotAllowed", http.StatusMethodNotAllowed, "0016-00000101"}
 	NotImplemented        = Code{"NotImplemented", http.StatusNotImplemented, "0016-00000102"}
 	InternalError         = Code{"InternalError", http.StatusInternalServerError, "0000-00000001"}
+	// EntityTooSmall refuses a multipart part, other than the last, below
+	// the store's minimum part size.
+	EntityTooSmall = Code{"EntityTooSmall", http.StatusBadRequest, "0042-00000005"}
+	// FileAlreadyExists answers x-oss-forbid-overwrite on an existing key.
+	FileAlreadyExists = Code{"FileAlreadyExists", http.StatusConflict, "0026-00000009"}
+	// PositionNotEqualToLength refuses an append whose position is not the
+	// object's current length; ObjectNotAppendable one to an object that
+	// AppendObject did not create.
+	PositionNotEqualToLength = Code{"PositionNotEqualToLength", http.StatusConflict, "0026-00000016"}
+	ObjectNotAppendable      = Code{"ObjectNotAppendable", http.StatusConflict, "0026-00000015"}
+	// ResourceNotFound is IMM's answer for an unknown task (the task API).
+	ResourceNotFound = Code{"ResourceNotFound", http.StatusNotFound, "0050-00000404"}
+	// NotificationNotFound and NotFound answer the emulator's notification
+	// status endpoints (its own; IMM's not-found EC, as ResourceNotFound).
+	NotificationNotFound = Code{"NotificationNotFound", http.StatusNotFound, "0050-00000404"}
+	NotFound             = Code{"NotFound", http.StatusNotFound, "0050-00000404"}
+	// BasicRequired answers an emulator endpoint that takes only HTTP Basic
+	// when it is called without valid credentials: AccessDenied with 401,
+	// so clients such as curl and browsers retry with the credentials they
+	// hold.
+	BasicRequired = Code{"AccessDenied", http.StatusUnauthorized, "0003-00000001"}
 	// Media processing failures recorded on tasks (never sent synchronously).
 	InvalidMedia = Code{"InvalidMedia", http.StatusBadRequest, "0050-00000001"}
 )

@@ -2,11 +2,11 @@ package parser
 
 import "unicode/utf8"
 
-// MaxClips is the most videos one video/concat may join (seed 000:
-// "Video stitching supports up to 11 videos per request").
+// MaxClips is the most videos one video/concat may join (OSS's video/concat
+// documentation: "Video stitching supports up to 11 videos per request").
 const MaxClips = 11
 
-// maxSegmentMillis bounds /segment t (seed 000: 0 to 3,600,000 ms).
+// maxSegmentMillis bounds /segment t (OSS documents 0 to 3,600,000 ms).
 const maxSegmentMillis = 3_600_000
 
 // headParams are the parameters of the video/concat segment itself.

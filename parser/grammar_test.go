@@ -131,3 +131,17 @@ func TestDecodeB64(t *testing.T) {
 		require.Error(t, err, bad)
 	}
 }
+
+func TestPipelineAction(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ process, want string }{
+		{concatWith(baseAV), ActionConcat},
+		{"video/concat," + baseAV + "/pre,o_" + b64("a.mp4") + saveAs, ActionConcat},
+		{spriteWith("f_jpg"), ActionSprite},
+		{spriteWith("f_png,m_key") + "/notify,topic_" + b64("t1"), ActionSprite},
+	}
+	for _, tc := range tests {
+		require.Equal(t, tc.want, mustParse(t, tc.process).Action(), tc.process)
+	}
+	require.Empty(t, (&Pipeline{}).Action())
+}

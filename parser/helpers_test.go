@@ -11,7 +11,8 @@ import (
 	"github.com/ossemu/ossemu/osserr"
 )
 
-// b64 is how the seeds' SDK samples encode names: URL-safe, padding trimmed.
+// b64 is how the SDK samples in OSS's documentation encode names: URL-safe,
+// padding trimmed.
 func b64(s string) string {
 	return strings.TrimRight(base64.URLEncoding.EncodeToString([]byte(s)), "=")
 }

@@ -2,7 +2,9 @@ package parser
 
 import "strings"
 
-// Stage and segment names of the grammar (oss-reference §2):
+// Stage and segment names of the grammar: '|' separates stages, '/' the
+// segments of a stage and ',' parameters, each parameter being key_value
+// (split at the first '_'):
 //
 //	<action>,<k>_<v>,…[/<segment>,<k>_<v>,…]…|sys/saveas,b_…,o_…[/notify,topic_…]
 const (

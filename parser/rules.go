@@ -2,11 +2,12 @@ package parser
 
 import "strconv"
 
-// Container/codec rules (read-only tables). The seed documents some (mxf and flv: no h265; mp4
-// no pcm; mov no flac/opus; asf and avi no opus; ts no flac/vorbis/amr/pcm;
-// flv no flac/vorbis/amr/opus/pcm; mxf pcm only); the rest were measured
-// with this build's FFmpeg 5.1 muxers, so a request that cannot be written
-// is refused with a 400 instead of failing after it was queued.
+// Container/codec rules (read-only tables). OSS's video/concat documentation
+// gives some (mxf and flv: no h265; mp4 no pcm; mov no flac/opus; asf and
+// avi no opus; ts no flac/vorbis/amr/pcm; flv no flac/vorbis/amr/opus/pcm;
+// mxf pcm only); the rest were measured with this build's FFmpeg 5.1
+// muxers, so a request that cannot be written is refused with a 400
+// instead of failing after it was queued.
 var (
 	videoCodecsIn = map[Container][]VideoCodec{
 		MP4:  {H264, H265, VP9},
@@ -36,7 +37,7 @@ var (
 		AC3:  {AudioAC3},
 		Opus: {AudioOpus},
 	}
-	// sampleRatesOf restricts ar per codec (seed 000 notes); absent = any listed rate.
+	// sampleRatesOf restricts ar per codec (as OSS documents); absent = any listed rate.
 	sampleRatesOf = map[AudioCodec][]int{
 		AudioMP3:  {8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000},
 		AudioOpus: {8000, 12000, 16000, 24000, 48000},
@@ -45,7 +46,7 @@ var (
 	// sampleRatesWith restricts ar per container and codec (FFmpeg muxers).
 	flvMP3Rates = []int{11025, 22050, 44100, 48000}
 	mxfRates    = []int{48000}
-	// maxChannelsOf restricts ac per codec (seed 000 notes).
+	// maxChannelsOf restricts ac per codec (as OSS documents).
 	maxChannelsOf = map[AudioCodec]int{AudioMP3: 2, AudioAC3: 6}
 )
 

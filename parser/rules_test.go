@@ -129,7 +129,7 @@ func TestConcatRules(t *testing.T) {
 	})
 }
 
-// TestContainerRules checks each container/codec rule of seed 000 and
+// TestContainerRules checks each container/codec rule OSS documents and
 // those measured with FFmpeg, one passing and one failing case per rule.
 func TestContainerRules(t *testing.T) {
 	t.Parallel()

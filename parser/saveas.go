@@ -4,11 +4,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/ossemu/ossemu/storage"
+	"github.com/ossemu/ossemu/internal/names"
 )
-
-// maxTopicLen is MNS's topic-name limit.
-const maxTopicLen = 256
 
 // parseSaveAs reads sys/saveas and its optional /notify segment.
 func parseSaveAs(segs []segment) (SaveAs, *Notify, error) {
@@ -76,7 +73,7 @@ func parseBucket(raw string) (Template, error) {
 	if err != nil {
 		return Template{}, err
 	}
-	if lit, ok := t.literal(); ok && !storage.ValidBucketName(lit) {
+	if lit, ok := t.literal(); ok && !names.ValidBucketName(lit) {
 		return Template{}, invalid("parameter b: %s is not a valid bucket name (3–63 lower-case letters, digits and '-', starting and ending with a letter or digit)", quote(lit))
 	}
 	if t.IsZero() {
@@ -86,7 +83,8 @@ func parseBucket(raw string) (Template, error) {
 }
 
 // parseNotify reads notify,topic_<b64>. Trailing whitespace is dropped like
-// for b: seed 004's own example encodes "example-mns-topic\n".
+// for b: OSS's own video/sprite example encodes "example-mns-topic\n"
+// (made with `echo name | base64`).
 func parseNotify(text string) (*Notify, error) {
 	ps, err := parseParams(stageNotify, text, "topic")
 	if err != nil {
@@ -101,26 +99,8 @@ func parseNotify(text string) (*Notify, error) {
 		return nil, err
 	}
 	topic = strings.TrimRight(topic, " \t\r\n")
-	if !ValidTopicName(topic) {
-		return nil, invalid("parameter topic: %s is not a valid MNS topic name (1–%d letters, digits and '-', starting with a letter)", quote(topic), maxTopicLen)
+	if !names.ValidMNSName(topic) {
+		return nil, invalid("parameter topic: %s is not a valid MNS topic name (1–%d letters, digits and '-', starting with a letter)", quote(topic), names.MaxMNSNameLen)
 	}
 	return &Notify{Topic: topic}, nil
-}
-
-// ValidTopicName reports whether name follows MNS topic naming rules: 1–256
-// characters of ASCII letters, digits and '-', starting with a letter.
-func ValidTopicName(name string) bool {
-	if name == "" || len(name) > maxTopicLen {
-		return false
-	}
-	for i := 0; i < len(name); i++ {
-		c := name[i]
-		switch {
-		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z':
-		case (c >= '0' && c <= '9' || c == '-') && i > 0:
-		default:
-			return false
-		}
-	}
-	return true
 }

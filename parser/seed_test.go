@@ -10,7 +10,8 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// seedConcatStyle is the style string of seed 000's Java, Python and Go samples.
+// seedConcatStyle is the style string of the Java, Python and Go samples in
+// OSS's video/concat documentation.
 func seedConcatStyle(video1, video2 string) string {
 	return fmt.Sprintf("video/concat,ss_0,f_mp4,vcodec_h264,fps_25,vb_1000000,acodec_aac,ab_96000,ar_48000,ac_2,align_1/pre,o_%s/sur,o_%s,t_0", b64(video1), b64(video2))
 }

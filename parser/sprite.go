@@ -2,11 +2,11 @@ package parser
 
 import "math"
 
-// MaxSpriteSide is the largest sprite sheet side in pixels (seed 004: "The
-// maximum resolution is 16384px × 16384px").
+// MaxSpriteSide is the largest sprite sheet side in pixels (OSS's video/sprite
+// documentation: "The maximum resolution is 16384px × 16384px").
 const MaxSpriteSide = 16384
 
-// Sprite parameter ranges and defaults (seed 004).
+// Sprite parameter ranges and defaults, as OSS documents them for video/sprite.
 const (
 	maxThreshold   = 100
 	minSubSide     = 32

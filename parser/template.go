@@ -27,7 +27,10 @@ type Vars struct {
 	AutoExt     string    // {autoext}: the output's natural extension, without dot
 }
 
-// templateVars are the variable names of oss-reference §2.
+// templateVars are the variables OSS expands in sys/saveas names: the
+// source's names, the current time, the task's creation time (t_…) and the
+// media ones ({index} is the 1-based output number, {streamindex} 0-based,
+// {autoext} the output's natural extension).
 var templateVars = []string{
 	"bucket", "key", "dirname", "barename", "basename", "ext",
 	"year", "mon", "day", "hour", "min", "sec",

@@ -5,7 +5,8 @@ import (
 	"strings"
 )
 
-// Documented ranges of the transcoding parameters (seed 000, oss-reference §3).
+// Ranges of the transcoding parameters, as OSS documents them for
+// video/concat and video/convert (which share them).
 const (
 	maxFPS        = 240
 	maxCRF        = 51

@@ -15,11 +15,24 @@ type Pipeline struct {
 	Notify *Notify // nil when the string has no notify stage
 }
 
-// Action names as they appear in the process string.
+// Action names as they appear in the process string. A task stores its
+// action, and the task queue runs it with the processor registered under
+// that name.
 const (
 	ActionConcat = "video/concat"
 	ActionSprite = "video/sprite"
 )
+
+// Action returns the pipeline's action name: ActionConcat or ActionSprite.
+func (p *Pipeline) Action() string {
+	switch {
+	case p.Concat != nil:
+		return ActionConcat
+	case p.Sprite != nil:
+		return ActionSprite
+	}
+	return ""
+}
 
 // Container is an output container (`f`).
 type Container string
@@ -188,7 +201,8 @@ type Sprite struct {
 }
 
 // SaveAs is sys/saveas. Bucket is empty when the output goes to the source
-// bucket. Both are templates over the variables of oss-reference §2.
+// bucket. Both are templates over the saveas variables ({bucket}, {key},
+// {index}, …; see ParseTemplate).
 type SaveAs struct {
 	Bucket Template
 	Object Template

@@ -17,7 +17,7 @@ func BenchmarkEnqueue(b *testing.B) {
 	}
 	defer q.Close()
 	ctx := context.Background()
-	nt := NewTask{RequestID: "R", Bucket: "b", Object: "in.mp4", Process: "video/sprite,f_jpg|sys/saveas,o_b3V0LmpwZw"}
+	nt := NewTask{RequestID: "R", Action: actSprite, Bucket: "b", Object: "in.mp4", Process: "video/sprite,f_jpg|sys/saveas,o_b3V0LmpwZw"}
 	n := max(b.N, 200)
 	start := time.Now()
 	for range n / 4 {

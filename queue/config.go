@@ -7,26 +7,12 @@ import (
 	"runtime"
 	"time"
 
-	"github.com/ossemu/ossemu/parser"
 	"github.com/ossemu/ossemu/storage"
 )
 
-// Processors maps an action name (parser.ActionConcat, parser.ActionSprite)
-// to the processor that runs it.
+// Processors maps an action name (Task.Action: video/concat, video/sprite)
+// to the processor that runs tasks of that action.
 type Processors map[string]Processor
-
-// Action returns the action name of a parsed pipeline.
-func Action(p *parser.Pipeline) string {
-	switch {
-	case p == nil:
-		return ""
-	case p.Concat != nil:
-		return parser.ActionConcat
-	case p.Sprite != nil:
-		return parser.ActionSprite
-	}
-	return ""
-}
 
 // Config configures the worker pool.
 type Config struct {
@@ -65,9 +51,6 @@ type Config struct {
 
 	Storage    storage.Backend
 	Processors Processors
-	// Parse turns a stored process string into a pipeline; nil means
-	// parser.Parse.
-	Parse func(process string) (*parser.Pipeline, error)
 	// OnFinish runs in the transaction that finishes a task (notifications).
 	OnFinish FinishHook
 	// Finished, when set, is called after a task's final state commits

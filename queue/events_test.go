@@ -7,6 +7,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/ossemu/ossemu/osserr"
 	"github.com/ossemu/ossemu/parser"
 )
 
@@ -60,7 +61,7 @@ func TestEventsRetryGoesBackToQueued(t *testing.T) {
 	e := newEnv(t, Processors{parser.ActionConcat: procFunc(func(_ context.Context, job *Job) (*Result, error) {
 		runs++
 		if runs == 1 {
-			return nil, Transient(context.DeadlineExceeded)
+			return nil, osserr.Transient(context.DeadlineExceeded)
 		}
 		return writeOutput(job, "out.mp4", "ok")
 	})}, func(c *Config) { c.Workers = 1 })

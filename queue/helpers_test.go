@@ -15,7 +15,6 @@ import (
 
 	"github.com/ossemu/ossemu/internal/testutil"
 	"github.com/ossemu/ossemu/osserr"
-	"github.com/ossemu/ossemu/parser"
 	"github.com/ossemu/ossemu/storage"
 )
 
@@ -89,16 +88,21 @@ type procFunc func(ctx context.Context, job *Job) (*Result, error)
 
 func (f procFunc) Process(ctx context.Context, job *Job) (*Result, error) { return f(ctx, job) }
 
-// testParse stands in for parser.Parse: "concat…" is a concat pipeline,
-// "sprite…" a sprite one, anything else a parse error.
-func testParse(s string) (*parser.Pipeline, error) {
-	switch {
-	case strings.HasPrefix(s, "concat"):
-		return &parser.Pipeline{Concat: &parser.Concat{}}, nil
-	case strings.HasPrefix(s, "sprite"):
-		return &parser.Pipeline{Sprite: &parser.Sprite{}}, nil
+// The actions the tests register processors for (the real names; the
+// queue treats them as opaque keys).
+const (
+	actConcat = "video/concat"
+	actSprite = "video/sprite"
+)
+
+// testAction stands in for the submitter's parse: a "sprite…" process is a
+// sprite task, anything else a concat task (whose processor may then refuse
+// the process string, as a real one refuses what it cannot parse).
+func testAction(process string) string {
+	if strings.HasPrefix(process, "sprite") {
+		return actSprite
 	}
-	return nil, osserr.New(osserr.InvalidArgument, "bad process %q", s)
+	return actConcat
 }
 
 // writeOutput is a processor body that writes one output named key holding
@@ -133,7 +137,7 @@ func newEnv(t *testing.T, procs Processors, tweak func(*Config)) *env {
 	cfg.LeaseTimeout, cfg.ProgressInterval = 3*time.Second, 10*time.Millisecond
 	cfg.PollInterval, cfg.ShutdownGrace = 20*time.Millisecond, 5*time.Second
 	cfg.WorkRoot = filepath.Join(dir, "work")
-	cfg.Storage, cfg.Processors, cfg.Parse = e.store, procs, testParse
+	cfg.Storage, cfg.Processors = e.store, procs
 	cfg.Finished = func(t *Task) { e.finished <- t }
 	cfg.Logger = slog.New(slog.NewTextHandler(t.Output(), nil))
 	if tweak != nil {
@@ -154,7 +158,7 @@ func (e *env) start(t *testing.T) (stop func()) {
 
 func (e *env) submit(t *testing.T, process string) *Task {
 	t.Helper()
-	task, err := e.q.Enqueue(context.Background(), NewTask{RequestID: "REQ", Bucket: "b", Object: "src.mp4", Process: process})
+	task, err := e.q.Enqueue(context.Background(), NewTask{RequestID: "REQ", Action: testAction(process), Bucket: "b", Object: "src.mp4", Process: process})
 	require.NoError(t, err)
 	return task
 }

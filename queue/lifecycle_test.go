@@ -10,8 +10,6 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
-
-	"github.com/ossemu/ossemu/parser"
 )
 
 func succeed(_ context.Context, job *Job) (*Result, error) { return writeOutput(job, "out.mp4", "ok") }
@@ -19,7 +17,7 @@ func succeed(_ context.Context, job *Job) (*Result, error) { return writeOutput(
 func TestFinishHookCommitsWithState(t *testing.T) {
 	t.Parallel()
 	var calls atomic.Int32
-	e := newEnv(t, Processors{parser.ActionConcat: procFunc(succeed)}, func(c *Config) {
+	e := newEnv(t, Processors{actConcat: procFunc(succeed)}, func(c *Config) {
 		c.OnFinish = func(ctx context.Context, tx *sql.Tx, task *Task) error {
 			if calls.Add(1) == 1 {
 				// The row written here must vanish with the rollback.
@@ -55,8 +53,8 @@ func TestFinishHookCommitsWithState(t *testing.T) {
 func TestPanicKeepsWorkerAlive(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, Processors{
-		parser.ActionSprite: procFunc(func(context.Context, *Job) (*Result, error) { panic("libav exploded") }),
-		parser.ActionConcat: procFunc(succeed),
+		actSprite: procFunc(func(context.Context, *Job) (*Result, error) { panic("libav exploded") }),
+		actConcat: procFunc(succeed),
 	}, func(c *Config) { c.Workers = 1 })
 	e.start(t)
 	bad := e.submit(t, "sprite").ID
@@ -74,7 +72,7 @@ func TestPanicKeepsWorkerAlive(t *testing.T) {
 // killed mid-run does.
 func orphan(t *testing.T, q *Queue, lease time.Duration) *Task {
 	t.Helper()
-	task, err := q.Enqueue(context.Background(), NewTask{Bucket: "b", Object: "src.mp4", Process: "concat"})
+	task, err := q.Enqueue(context.Background(), NewTask{Action: actConcat, Bucket: "b", Object: "src.mp4", Process: "concat"})
 	require.NoError(t, err)
 	claimed, err := q.claim(context.Background(), "dead-process", lease)
 	require.NoError(t, err)
@@ -92,7 +90,7 @@ func TestStartRequeuesOrphans(t *testing.T) {
 	stale := orphan(t, q, time.Hour) // lease still valid on paper
 	require.NoError(t, q.Close())    // the process dies
 
-	e := newEnv(t, Processors{parser.ActionConcat: procFunc(succeed)}, nil)
+	e := newEnv(t, Processors{actConcat: procFunc(succeed)}, nil)
 	require.NoError(t, e.q.Close())
 	e.q, err = Open(context.Background(), path)
 	require.NoError(t, err)
@@ -106,7 +104,7 @@ func TestStartRequeuesOrphans(t *testing.T) {
 
 func TestExpiredLeaseIsReaped(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, Processors{parser.ActionConcat: procFunc(succeed)}, func(c *Config) {
+	e := newEnv(t, Processors{actConcat: procFunc(succeed)}, func(c *Config) {
 		c.LeaseTimeout = 60 * time.Millisecond
 	})
 	p, err := NewPool(e.q, e.cfg)
@@ -124,7 +122,7 @@ func TestExpiredLeaseIsReaped(t *testing.T) {
 
 func TestCrashLoopGivesUp(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, Processors{parser.ActionConcat: procFunc(succeed)}, func(c *Config) { c.MaxAttempts = 1 })
+	e := newEnv(t, Processors{actConcat: procFunc(succeed)}, func(c *Config) { c.MaxAttempts = 1 })
 	stale := orphan(t, e.q, time.Hour)
 	e.start(t)
 	fin := e.wait(t)
@@ -138,7 +136,7 @@ func TestProgressIsRecordedWhileRunning(t *testing.T) {
 	t.Parallel()
 	reported := make(chan struct{})
 	release := make(chan struct{})
-	e := newEnv(t, Processors{parser.ActionConcat: procFunc(func(_ context.Context, job *Job) (*Result, error) {
+	e := newEnv(t, Processors{actConcat: procFunc(func(_ context.Context, job *Job) (*Result, error) {
 		for i := 0; i <= 40; i++ {
 			job.Progress(i) // called far more often than it is written
 		}
@@ -163,7 +161,7 @@ func TestProgressIsRecordedWhileRunning(t *testing.T) {
 func TestShutdownRequeuesRunningTask(t *testing.T) {
 	t.Parallel()
 	started := make(chan struct{})
-	e := newEnv(t, Processors{parser.ActionConcat: procFunc(func(ctx context.Context, job *Job) (*Result, error) {
+	e := newEnv(t, Processors{actConcat: procFunc(func(ctx context.Context, job *Job) (*Result, error) {
 		close(started)
 		<-ctx.Done() // a long encode, interrupted
 		return writeOutput(job, "out.mp4", "half")
@@ -182,7 +180,7 @@ func TestShutdownWaitsForRunningTaskWithinGrace(t *testing.T) {
 	t.Parallel()
 	started := make(chan struct{})
 	release := make(chan struct{})
-	e := newEnv(t, Processors{parser.ActionConcat: procFunc(func(_ context.Context, job *Job) (*Result, error) {
+	e := newEnv(t, Processors{actConcat: procFunc(func(_ context.Context, job *Job) (*Result, error) {
 		close(started)
 		<-release
 		return writeOutput(job, "out.mp4", "done")
@@ -195,9 +193,8 @@ func TestShutdownWaitsForRunningTaskWithinGrace(t *testing.T) {
 	id := e.submit(t, "concat").ID
 	queued := e.submit(t, "concat").ID
 	<-started
-	// Shutdown has started once shutdown returns; only then may the running
-	// task finish (releasing it first would let the pool claim the next one
-	// before it is told to stop).
+	// Shutdown starts before the running task ends (a stop() racing with
+	// the release could let the freed worker claim the next task first).
 	shutdown()
 	close(release)
 	require.NoError(t, <-stopped)
@@ -207,7 +204,7 @@ func TestShutdownWaitsForRunningTaskWithinGrace(t *testing.T) {
 
 func TestTaskTimeoutFailsHungRun(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, Processors{parser.ActionConcat: procFunc(func(ctx context.Context, job *Job) (*Result, error) {
+	e := newEnv(t, Processors{actConcat: procFunc(func(ctx context.Context, job *Job) (*Result, error) {
 		<-ctx.Done() // a decoder stuck until told to stop
 		return nil, ctx.Err()
 	})}, func(c *Config) { c.TaskTimeout = 50 * time.Millisecond })

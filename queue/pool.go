@@ -5,13 +5,12 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"sync"
 	"time"
 
 	"github.com/google/uuid"
 
+	"github.com/ossemu/ossemu/internal/leaseloop"
 	"github.com/ossemu/ossemu/osserr"
-	"github.com/ossemu/ossemu/parser"
 )
 
 // Pool runs queued tasks on a fixed number of workers.
@@ -19,7 +18,6 @@ type Pool struct {
 	q     *Queue
 	cfg   Config
 	log   *slog.Logger
-	parse func(string) (*parser.Pipeline, error)
 	ready chan struct{}
 	runs  runRegistry // stops running tasks for Cancel (cancel.go)
 }
@@ -29,12 +27,9 @@ func NewPool(q *Queue, cfg Config) (*Pool, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	p := &Pool{q: q, cfg: cfg, log: cfg.Logger, parse: cfg.Parse, ready: make(chan struct{})}
+	p := &Pool{q: q, cfg: cfg, log: cfg.Logger, ready: make(chan struct{})}
 	if p.log == nil {
 		p.log = slog.Default()
-	}
-	if p.parse == nil {
-		p.parse = parser.Parse
 	}
 	return p, nil
 }
@@ -52,59 +47,54 @@ func (p *Pool) Run(ctx context.Context) error {
 	close(p.ready)
 	runCtx, stopRuns := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopRuns()
-	var wg sync.WaitGroup
-	slots := make(chan struct{}, p.cfg.Workers)
 	reapEvery := p.cfg.LeaseTimeout / 3
 	lastReap := time.Now()
-	idle := time.NewTimer(0)
-	defer idle.Stop()
-loop:
-	for {
-		select {
-		case slots <- struct{}{}:
-		case <-ctx.Done():
-			break loop
-		}
-		if ctx.Err() != nil {
-			break loop // select picks at random when both are ready
-		}
-		if time.Since(lastReap) >= reapEvery {
-			p.reap(runCtx, false)
-			lastReap = time.Now()
-		}
+	loop := leaseloop.Loop[claimed]{
+		Workers: p.cfg.Workers,
+		Poll:    min(p.cfg.PollInterval, reapEvery),
+		Wake:    p.q.wake,
+		Tend: func(context.Context) bool {
+			if time.Since(lastReap) >= reapEvery {
+				p.reap(runCtx, false)
+				lastReap = time.Now()
+			}
+			return false
+		},
+		Claim: func(_ context.Context, n int) ([]claimed, time.Time) {
+			return p.claim(runCtx, n), time.Time{}
+		},
+		Handle: func(c claimed) { p.run(ctx, runCtx, c.task, c.token) },
+		Grace:  p.cfg.ShutdownGrace,
+		Stop: func() {
+			p.log.Warn("queue: shutdown grace ended; stopping running tasks and re-queueing them")
+			stopRuns()
+		},
+	}
+	loop.Run(ctx)
+	return nil
+}
+
+// claimed is a task claimed by a run, with the run's lease token.
+type claimed struct {
+	task  *Task
+	token string
+}
+
+// claim takes up to n ready tasks, each under its own run's lease.
+func (p *Pool) claim(ctx context.Context, n int) []claimed {
+	var out []claimed
+	for range n {
 		token := uuid.NewString()
-		t, err := p.q.claim(runCtx, token, p.cfg.LeaseTimeout)
+		t, err := p.q.claim(ctx, token, p.cfg.LeaseTimeout)
 		if err != nil {
 			p.log.Error("queue: claiming a task", "err", err)
 		}
 		if t == nil {
-			<-slots
-			idle.Reset(min(p.cfg.PollInterval, reapEvery))
-			select {
-			case <-p.q.wake:
-			case <-idle.C:
-			case <-ctx.Done():
-				break loop
-			}
-			continue
+			break
 		}
-		wg.Go(func() {
-			defer func() { <-slots }()
-			p.run(ctx, runCtx, t, token)
-		})
+		out = append(out, claimed{task: t, token: token})
 	}
-	done := make(chan struct{})
-	go func() { wg.Wait(); close(done) }()
-	grace := time.NewTimer(p.cfg.ShutdownGrace)
-	defer grace.Stop()
-	select {
-	case <-done:
-	case <-grace.C:
-		p.log.Warn("queue: shutdown grace ended; stopping running tasks and re-queueing them")
-		stopRuns()
-		<-done
-	}
-	return nil
+	return out
 }
 
 // Ready is closed once Run has recovered the previous process's tasks and

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -13,7 +14,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ossemu/ossemu/osserr"
-	"github.com/ossemu/ossemu/parser"
 )
 
 func TestRunOutcomes(t *testing.T) {
@@ -51,7 +51,7 @@ func TestRunOutcomes(t *testing.T) {
 		{
 			name: "transient failures are retried up to the limit",
 			process: func(context.Context, *Job) (*Result, error) {
-				return nil, Transient(osserr.New(osserr.InternalError, "disk hiccup"))
+				return nil, osserr.Transient(osserr.New(osserr.InternalError, "disk hiccup"))
 			},
 			state: Failed, code: "InternalError", message: "disk hiccup", attempts: 3,
 		},
@@ -59,6 +59,7 @@ func TestRunOutcomes(t *testing.T) {
 			name: "a panic fails the task",
 			process: func(context.Context, *Job) (*Result, error) {
 				var m map[string]int
+				//lint:ignore SA5000 the runtime panic is the point
 				m["x"]++
 				return nil, nil
 			},
@@ -80,7 +81,7 @@ func TestRunOutcomes(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			e := newEnv(t, Processors{parser.ActionConcat: procFunc(tc.process)}, func(c *Config) { c.MaxAttempts = 3 })
+			e := newEnv(t, Processors{actConcat: procFunc(tc.process)}, func(c *Config) { c.MaxAttempts = 3 })
 			e.start(t)
 			id := e.submit(t, "concat").ID
 			fin := e.wait(t)
@@ -115,8 +116,12 @@ func TestDispatchByAction(t *testing.T) {
 	t.Parallel()
 	mk := func(name string) Processor {
 		return procFunc(func(_ context.Context, job *Job) (*Result, error) {
-			if job.Threads != 1 || job.Bucket != "b" || job.Object != "src.mp4" || job.Pipeline == nil {
+			if job.Threads != 1 || job.Bucket != "b" || job.Object != "src.mp4" || job.Action != testAction(name) {
 				return nil, fmt.Errorf("unexpected job %+v", job)
+			}
+			if !strings.HasPrefix(job.Process, name) {
+				// What a processor does with a process string it cannot parse.
+				return nil, osserr.New(osserr.InvalidArgument, "bad process %q", job.Process)
 			}
 			if fi, err := os.Stat(job.WorkDir); err != nil || !fi.IsDir() {
 				return nil, fmt.Errorf("work dir: %v", err)
@@ -124,7 +129,7 @@ func TestDispatchByAction(t *testing.T) {
 			return writeOutput(job, name+".out", name)
 		})
 	}
-	e := newEnv(t, Processors{parser.ActionConcat: mk("concat"), parser.ActionSprite: mk("sprite")}, nil)
+	e := newEnv(t, Processors{actConcat: mk("concat"), actSprite: mk("sprite")}, nil)
 	e.start(t)
 	c := e.submit(t, "concat").ID
 	s := e.submit(t, "sprite").ID
@@ -140,13 +145,37 @@ func TestDispatchByAction(t *testing.T) {
 	require.Equal(t, "InvalidArgument", got[bad].Code)
 }
 
+// A task whose action has no processor fails at once with NotImplemented,
+// and the worker carries on.
+func TestUnknownActionFails(t *testing.T) {
+	t.Parallel()
+	var ran atomic.Int32
+	e := newEnv(t, Processors{actConcat: procFunc(func(_ context.Context, job *Job) (*Result, error) {
+		ran.Add(1)
+		return writeOutput(job, "out.mp4", "ok")
+	})}, nil)
+	e.start(t)
+	task, err := e.q.Enqueue(context.Background(), NewTask{Action: "video/convert", Bucket: "b", Object: "src.mp4", Process: "video/convert,f_mp4"})
+	require.NoError(t, err)
+	fin := e.wait(t)
+	require.Equal(t, task.ID, fin.ID)
+	require.Equal(t, Failed, fin.State)
+	require.Equal(t, "NotImplemented", fin.Code)
+	require.Contains(t, fin.Message, `"video/convert"`)
+	require.Equal(t, 1, e.get(t, task.ID).Attempts)
+	require.Zero(t, ran.Load(), "no other processor runs it")
+	good := e.submit(t, "concat").ID
+	require.Equal(t, good, e.wait(t).ID)
+	require.EqualValues(t, 1, ran.Load())
+}
+
 func TestTransientRetrySucceedsWithBackoff(t *testing.T) {
 	t.Parallel()
 	var runs []time.Time
-	e := newEnv(t, Processors{parser.ActionConcat: procFunc(func(_ context.Context, job *Job) (*Result, error) {
+	e := newEnv(t, Processors{actConcat: procFunc(func(_ context.Context, job *Job) (*Result, error) {
 		runs = append(runs, time.Now()) // one worker: no concurrent runs of one task
 		if len(runs) < 3 {
-			return nil, Transient(errors.New("storage unavailable"))
+			return nil, osserr.Transient(errors.New("storage unavailable"))
 		}
 		return writeOutput(job, "out.mp4", fmt.Sprint("run", len(runs)))
 	})}, nil)
@@ -168,7 +197,7 @@ func TestTransientRetrySucceedsWithBackoff(t *testing.T) {
 func TestPublishFailureRetriesAndOverwrites(t *testing.T) {
 	t.Parallel()
 	var runs atomic.Int32
-	e := newEnv(t, Processors{parser.ActionSprite: procFunc(func(_ context.Context, job *Job) (*Result, error) {
+	e := newEnv(t, Processors{actSprite: procFunc(func(_ context.Context, job *Job) (*Result, error) {
 		n := runs.Add(1)
 		var outs []Output
 		// Two sheets, the second with the same key: only the last survives.

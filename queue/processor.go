@@ -4,7 +4,6 @@ import (
 	"context"
 	"time"
 
-	"github.com/ossemu/ossemu/parser"
 	"github.com/ossemu/ossemu/storage"
 )
 
@@ -15,17 +14,21 @@ import (
 // visible partial output.
 //
 // Errors: return *osserr.Error values (InvalidArgument, InvalidMedia, …) for
-// permanent failures; wrap transient ones with Transient so the queue retries.
+// permanent failures; wrap transient ones with osserr.Transient so the queue retries.
 type Processor interface {
 	Process(ctx context.Context, job *Job) (*Result, error)
 }
 
 // Job is everything a processor gets for one run of a task.
 type Job struct {
-	TaskID    string
+	TaskID string
+	Action string // the task's action, the key its processor is registered under
+	// Process is the process string as submitted. The queue does not parse
+	// it: the processor does, once per run (it was validated at submission,
+	// so a parse error here means a task stored by an incompatible version).
+	Process   string
 	Bucket    string // source bucket
 	Object    string // source object (the request's key)
-	Pipeline  *parser.Pipeline
 	Storage   storage.Backend
 	WorkDir   string // private scratch directory, removed after the run
 	Threads   int    // codec thread budget for this task

@@ -51,7 +51,7 @@ func putFile(ctx context.Context, st storage.Backend, dir string, ref Ref, o Out
 	defer f.Close()
 	fi, err := f.Stat()
 	if err != nil {
-		return Transient(fmt.Errorf("queue: stat output: %w", err))
+		return osserr.Transient(fmt.Errorf("queue: stat output: %w", err))
 	}
 	ct := o.ContentType
 	if ct == "" {
@@ -69,5 +69,5 @@ func putFile(ctx context.Context, st storage.Backend, dir string, ref Ref, o Out
 		// The target vanished or is unusable: retrying will not help.
 		return err
 	}
-	return Transient(fmt.Errorf("queue: publishing %s: %w", ref.URI(), err))
+	return osserr.Transient(fmt.Errorf("queue: publishing %s: %w", ref.URI(), err))
 }

@@ -9,7 +9,7 @@ import (
 	"strconv"
 )
 
-const taskColumns = `seq, id, type, event_id, request_id, bucket, object, process, topic, sources,
+const taskColumns = `seq, id, type, event_id, request_id, action, bucket, object, process, topic, sources,
 	state, attempts, lease_until, progress, targets, code, message,
 	created_at, started_at, finished_at, next_run_at`
 
@@ -26,7 +26,7 @@ func scanTask(row scanner) (*Task, int64, error) {
 		lease, created, started, fin int64
 		next                         int64
 	)
-	if err := row.Scan(&seq, &t.ID, &t.Type, &t.EventID, &t.RequestID, &t.Bucket, &t.Object,
+	if err := row.Scan(&seq, &t.ID, &t.Type, &t.EventID, &t.RequestID, &t.Action, &t.Bucket, &t.Object,
 		&t.Process, &t.Topic, &src, &t.State, &t.Attempts, &lease, &t.Progress, &tgt,
 		&t.Code, &t.Message, &created, &started, &fin, &next); err != nil {
 		return nil, 0, err

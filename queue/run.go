@@ -58,7 +58,7 @@ func (p *Pool) run(ctx, runCtx context.Context, t *Task, token string) {
 		}
 		log.Error("queue: recording success", "err", err)
 		// The outputs are published; a re-run overwrites them.
-		err = Transient(err)
+		err = osserr.Transient(err)
 	case runCtx.Err() != nil:
 		if rerr := p.q.release(fctx, t.ID, token); rerr != nil {
 			log.Error("queue: re-queueing a stopped task", "err", rerr)
@@ -67,7 +67,7 @@ func (p *Pool) run(ctx, runCtx context.Context, t *Task, token string) {
 		return
 	}
 	code, msg := describe(err)
-	if IsTransient(err) && t.Attempts < p.cfg.MaxAttempts {
+	if osserr.IsTransient(err) && t.Attempts < p.cfg.MaxAttempts {
 		next := time.Now().Add(p.cfg.backoff(t.Attempts))
 		if rerr := p.q.retry(fctx, t.ID, token, next, code, msg); rerr != nil {
 			log.Error("queue: scheduling a retry", "err", rerr)
@@ -130,24 +130,21 @@ func (p *Pool) heartbeat(ctx context.Context, t *Task, token string, progress *a
 	}
 }
 
-// execute parses the task, runs its processor in a fresh work directory and
-// publishes the outputs. Processor panics become permanent InternalErrors.
+// execute runs the processor of the task's action in a fresh work directory
+// and publishes the outputs. Processor panics become permanent
+// InternalErrors.
 func (p *Pool) execute(jobCtx, leaseCtx context.Context, t *Task, progress func(int)) ([]Ref, error) {
-	pl, err := p.parse(t.Process)
-	if err != nil {
-		return nil, err
-	}
-	proc := p.cfg.Processors[Action(pl)]
+	proc := p.cfg.Processors[t.Action]
 	if proc == nil {
-		return nil, osserr.New(osserr.NotImplemented, "no processor for %q is configured", Action(pl))
+		return nil, osserr.New(osserr.NotImplemented, "no processor for %q is configured", t.Action)
 	}
 	dir := filepath.Join(p.cfg.WorkRoot, fmt.Sprintf("%s-%d", t.ID, t.Attempts))
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, Transient(fmt.Errorf("queue: creating work dir: %w", err))
+		return nil, osserr.Transient(fmt.Errorf("queue: creating work dir: %w", err))
 	}
 	defer os.RemoveAll(dir)
 	job := &Job{
-		TaskID: t.ID, Bucket: t.Bucket, Object: t.Object, Pipeline: pl, Storage: p.cfg.Storage,
+		TaskID: t.ID, Action: t.Action, Process: t.Process, Bucket: t.Bucket, Object: t.Object, Storage: p.cfg.Storage,
 		WorkDir: dir, Threads: p.cfg.TaskThreads, CreatedAt: t.CreatedAt, Progress: progress,
 	}
 	res, err := p.safeProcess(jobCtx, proc, job)

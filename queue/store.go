@@ -68,7 +68,8 @@ CREATE TABLE IF NOT EXISTS tasks (
 	created_at  INTEGER NOT NULL,
 	started_at  INTEGER NOT NULL DEFAULT 0,
 	finished_at INTEGER NOT NULL DEFAULT 0,
-	next_run_at INTEGER NOT NULL DEFAULT 0
+	next_run_at INTEGER NOT NULL DEFAULT 0,
+	action      TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS tasks_ready ON tasks(state, next_run_at, seq);
 CREATE INDEX IF NOT EXISTS tasks_state_seq ON tasks(state, seq);
@@ -121,6 +122,9 @@ func (q *Queue) open(ctx context.Context, path string) error {
 	q.w.SetConnMaxIdleTime(0)
 	if _, err := q.w.ExecContext(ctx, schema); err != nil {
 		return fmt.Errorf("queue: creating schema: %w", err)
+	}
+	if err := migrate(ctx, q.w); err != nil {
+		return err
 	}
 	q.r, err = sql.Open("sqlite", u.String()+"?"+base+"&_pragma=query_only(1)")
 	if err != nil {

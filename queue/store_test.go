@@ -2,7 +2,6 @@ package queue
 
 import (
 	"context"
-	"io"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -24,6 +23,8 @@ func TestEnqueueGetList(t *testing.T) {
 	require.Regexp(t, `^[0-9A-F]{3}-[0-9A-Za-z]{27}$`, got.EventID)
 	require.Equal(t, []Ref{{Bucket: "b", Key: "src.mp4"}}, got.Sources)
 	require.Equal(t, "REQ", got.RequestID)
+	require.Equal(t, actConcat, got.Action)
+	require.Equal(t, "concat", got.Process)
 	require.False(t, got.CreatedAt.IsZero())
 
 	_, err := e.q.Get(ctx, "MediaConvert-nope")
@@ -78,10 +79,20 @@ func TestEnqueueDuplicateIDFailsAlone(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, nil, nil)
 	ctx := context.Background()
-	first, err := e.q.Enqueue(ctx, NewTask{Bucket: "b", Object: "o", Process: "concat"})
+	first, err := e.q.Enqueue(ctx, NewTask{Action: actConcat, Bucket: "b", Object: "o", Process: "concat"})
 	require.NoError(t, err)
-	_, err = e.q.Enqueue(ctx, NewTask{ID: first.ID, Bucket: "b", Object: "o", Process: "concat"})
+	_, err = e.q.Enqueue(ctx, NewTask{ID: first.ID, Action: actConcat, Bucket: "b", Object: "o", Process: "concat"})
 	require.Error(t, err)
+}
+
+func TestEnqueueRequiresAction(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, nil, nil)
+	_, err := e.q.Enqueue(context.Background(), NewTask{Bucket: "b", Object: "o", Process: "video/concat,f_mp4"})
+	require.ErrorIs(t, err, ErrNoAction)
+	page, _, err := e.q.List(context.Background(), ListOptions{})
+	require.NoError(t, err)
+	require.Empty(t, page, "nothing is stored")
 }
 
 func TestOpenTakesExclusiveLock(t *testing.T) {
@@ -95,17 +106,8 @@ func TestOpenTakesExclusiveLock(t *testing.T) {
 	q2, err := Open(context.Background(), path)
 	require.NoError(t, err)
 	require.NoError(t, q2.Close())
-	_, err = q2.Enqueue(context.Background(), NewTask{Bucket: "b", Object: "o"})
+	_, err = q2.Enqueue(context.Background(), NewTask{Action: actConcat, Bucket: "b", Object: "o"})
 	require.ErrorIs(t, err, ErrClosed)
-}
-
-func TestTransientMarking(t *testing.T) {
-	t.Parallel()
-	base := io.ErrUnexpectedEOF
-	require.Nil(t, Transient(nil))
-	require.True(t, IsTransient(Transient(base)))
-	require.ErrorIs(t, Transient(base), base)
-	require.False(t, IsTransient(base))
 }
 
 func TestStatusNames(t *testing.T) {

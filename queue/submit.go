@@ -8,11 +8,13 @@ import (
 	"fmt"
 )
 
-// NewTask is a request to persist. ID and EventID are generated when empty.
+// NewTask is a request to persist. ID and EventID are generated when empty;
+// Action is required (see Task.Action).
 type NewTask struct {
 	ID        string
 	EventID   string
 	RequestID string
+	Action    string
 	Bucket    string
 	Object    string
 	Process   string
@@ -32,14 +34,21 @@ const maxBatch = 256
 // ErrClosed is returned by Enqueue after Close.
 var ErrClosed = errors.New("queue: closed")
 
+// ErrNoAction is returned by Enqueue for a task without an action: no
+// processor could ever run it.
+var ErrNoAction = errors.New("queue: the task has no action")
+
 // Enqueue persists a new queued task and returns it once the commit is on
 // disk. Concurrent calls are group-committed: the writer goroutine takes
 // every submission waiting at that moment into one transaction, so N
 // concurrent requests cost one fsync instead of N.
 func (q *Queue) Enqueue(ctx context.Context, nt NewTask) (*Task, error) {
+	if nt.Action == "" {
+		return nil, ErrNoAction
+	}
 	t := &Task{
 		ID: nt.ID, Type: TaskTypeMediaConvert, EventID: nt.EventID, RequestID: nt.RequestID,
-		Bucket: nt.Bucket, Object: nt.Object, Process: nt.Process, Topic: nt.Topic,
+		Action: nt.Action, Bucket: nt.Bucket, Object: nt.Object, Process: nt.Process, Topic: nt.Topic,
 		Sources: nt.Sources, State: Queued, CreatedAt: q.now().UTC().Truncate(1e6),
 	}
 	if t.ID == "" {
@@ -142,8 +151,8 @@ func (q *Queue) insert(batch []*submission) error {
 	}
 	defer tx.Rollback() //nolint:errcheck // no-op after Commit
 	stmt, err := tx.PrepareContext(ctx, `INSERT INTO tasks
-		(id, type, event_id, request_id, bucket, object, process, topic, sources, state, created_at, next_run_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)`)
+		(id, type, event_id, request_id, action, bucket, object, process, topic, sources, state, created_at, next_run_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)`)
 	if err != nil {
 		return fmt.Errorf("queue: prepare: %w", err)
 	}
@@ -166,7 +175,7 @@ func insertOne(ctx context.Context, stmt *sql.Stmt, t *Task) error {
 		return fmt.Errorf("queue: %w", err)
 	}
 	c := ms(t.CreatedAt)
-	if _, err := stmt.ExecContext(ctx, t.ID, t.Type, t.EventID, t.RequestID, t.Bucket, t.Object,
+	if _, err := stmt.ExecContext(ctx, t.ID, t.Type, t.EventID, t.RequestID, t.Action, t.Bucket, t.Object,
 		t.Process, t.Topic, string(src), c, c); err != nil {
 		return fmt.Errorf("queue: insert %s: %w", t.ID, err)
 	}

@@ -71,6 +71,10 @@ type Task struct {
 	EventID   string
 	RequestID string // x-oss-request-id of the submitting request
 
+	// Action names the processing (video/concat, video/sprite): the key of
+	// the Config.Processors entry that runs the task. The submitter takes
+	// it from its parse of Process; the queue never parses Process.
+	Action  string
 	Bucket  string // source bucket
 	Object  string // source object (the request's key)
 	Process string // the process string as submitted

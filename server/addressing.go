@@ -9,12 +9,14 @@ import (
 )
 
 // hostBucket returns the bucket a virtual-hosted Host names, or "" for a
-// path-style request (oss-reference §5). Virtual-hosted means
-// "<bucket>.<rest>" where rest is localhost, the configured domain, or an
+// path-style request. Virtual-hosted means "<bucket>.<rest>" where rest is
+// localhost (the v1 SDK sends "Host: <bucket>.localhost" for a localhost
+// endpoint unless forced to path style), the configured domain, or an
 // aliyuncs.com name ("<bucket>.oss-<region>.aliyuncs.com", and ali-oss's
-// "<bucket>.<region>.aliyuncs.com"). IPs, bare names like "ossemu" (a
-// container name) and unknown domains are path style, so pointing an SDK at
-// any address that reaches ossemu works.
+// "<bucket>.<region>.aliyuncs.com", which it sends even to an IP endpoint).
+// IPs (the Go SDKs switch to path style for them), bare names like "ossemu"
+// (a container name) and unknown domains are path style, so pointing an SDK
+// at any address that reaches ossemu works.
 func (s *Server) hostBucket(host string) string {
 	if h, _, err := net.SplitHostPort(host); err == nil {
 		host = h

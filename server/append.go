@@ -14,11 +14,6 @@ import (
 // object's stored headers, so GET/HEAD report x-oss-object-type: Appendable.
 const appendableHeader = "X-Oss-Object-Type"
 
-var (
-	errPositionNotEqualToLength = osserr.Code{Name: "PositionNotEqualToLength", Status: http.StatusConflict, EC: "0026-00000016"}
-	errObjectNotAppendable      = osserr.Code{Name: "ObjectNotAppendable", Status: http.StatusConflict, EC: "0026-00000015"}
-)
-
 // appendObject answers POST ?append&position=N. The storage interface has
 // no in-place append, so the new version is the old bytes followed by the
 // body, written atomically like any PutObject: simple and crash-safe, at
@@ -48,7 +43,7 @@ func (s *Server) appendObject(w http.ResponseWriter, r *http.Request, bucket, ke
 		defer old.Close()
 		info := old.Info()
 		if info.Headers[appendableHeader] != "Appendable" {
-			return osserr.New(errObjectNotAppendable, "the object %q was not created by AppendObject", key)
+			return osserr.New(osserr.ObjectNotAppendable, "the object %q was not created by AppendObject", key)
 		}
 		prevSize = info.Size
 		// Later appends keep the metadata of the first one, as on OSS.
@@ -59,7 +54,7 @@ func (s *Server) appendObject(w http.ResponseWriter, r *http.Request, bucket, ke
 	}
 	if pos != prevSize {
 		w.Header().Set("x-oss-next-append-position", strconv.FormatInt(prevSize, 10))
-		return osserr.New(errPositionNotEqualToLength, "position %d is not the current length %d", pos, prevSize)
+		return osserr.New(osserr.PositionNotEqualToLength, "position %d is not the current length %d", pos, prevSize)
 	}
 	if opts.Headers == nil {
 		opts.Headers = map[string]string{}

@@ -8,10 +8,10 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/ossemu/ossemu/internal/names"
 	"github.com/ossemu/ossemu/osserr"
 	"github.com/ossemu/ossemu/parser"
 	"github.com/ossemu/ossemu/queue"
-	"github.com/ossemu/ossemu/storage"
 )
 
 // TaskService is what the async endpoint and the task API need from the task
@@ -70,7 +70,7 @@ func (s *Server) asyncProcess(w http.ResponseWriter, r *http.Request, bucket, ke
 		return err
 	}
 	nt := queue.NewTask{
-		RequestID: requestID(w), Bucket: bucket, Object: key, Process: process, Sources: sources,
+		RequestID: requestID(w), Action: pl.Action(), Bucket: bucket, Object: key, Process: process, Sources: sources,
 	}
 	if pl.Notify != nil {
 		nt.Topic = pl.Notify.Topic
@@ -82,9 +82,10 @@ func (s *Server) asyncProcess(w http.ResponseWriter, r *http.Request, bucket, ke
 	return writeJSON(w, asyncResult{EventID: t.EventID, RequestID: t.RequestID, TaskID: t.ID})
 }
 
-// readProcessBody extracts the process string from "x-oss-async-process=…"
-// (oss-reference §1): the SDKs send it raw, so it is percent-decoded only
-// when it holds %XX escapes, and '+' always stays '+' (base64 uses it).
+// readProcessBody extracts the process string from "x-oss-async-process=…":
+// the v1 and v2 SDKs send it raw, neither URL-encoded nor with a
+// Content-Type, so it is percent-decoded only when it holds %XX escapes, and
+// '+' always stays '+' (base64 uses it).
 func readProcessBody(body io.Reader) (string, error) {
 	raw, err := io.ReadAll(io.LimitReader(body, maxProcessBody+1))
 	if err != nil {
@@ -161,7 +162,7 @@ func (s *Server) checkTarget(ctx context.Context, bucket, key string, pl *parser
 	if target == bucket {
 		return nil
 	}
-	if !storage.ValidBucketName(target) {
+	if !names.ValidBucketName(target) {
 		return osserr.New(osserr.InvalidArgument, "sys/saveas: the target bucket %q is not a valid bucket name", target)
 	}
 	if _, err := s.deps.Storage.StatBucket(ctx, target); err != nil {

@@ -87,7 +87,7 @@ func (s *Server) copyObject(w http.ResponseWriter, r *http.Request, bucket, key,
 	opts.Size = si.Size
 	if strings.EqualFold(r.Header.Get("x-oss-forbid-overwrite"), "true") {
 		if _, err := s.deps.Storage.StatObject(r.Context(), bucket, key); err == nil {
-			return osserr.New(errFileAlreadyExists, "the object %q already exists and x-oss-forbid-overwrite is set", key)
+			return osserr.New(osserr.FileAlreadyExists, "the object %q already exists and x-oss-forbid-overwrite is set", key)
 		}
 	}
 	info, err := s.deps.Storage.PutObject(r.Context(), bucket, key, src, opts)

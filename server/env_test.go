@@ -31,15 +31,10 @@ type env struct {
 func newEnv(t testing.TB, buckets ...string) *env {
 	t.Helper()
 	dir := t.TempDir()
-	store, err := local.Open(context.Background(), local.Config{Dir: dir, NoSync: true})
-	require.NoError(t, err)
-	t.Cleanup(func() { store.Close() })
-	for _, b := range buckets {
-		require.NoError(t, store.CreateBucket(context.Background(), b))
-	}
+	store := openStore(t, dir, buckets...)
 	srv, err := server.New(server.Config{Region: testRegion, Domain: "oss.test"}, server.Deps{
 		Storage:  store,
-		Verifier: auth.New(auth.Config{Credentials: auth.Credentials{AccessKeyID: testAK, AccessKeySecret: testSK}, Region: testRegion}),
+		Verifier: testVerifier(),
 	})
 	require.NoError(t, err)
 	ts := httptest.NewServer(srv.Handler())
@@ -57,4 +52,22 @@ func (e *env) hostRewritingClient() *http.Client {
 		return d.DialContext(ctx, network, e.Addr)
 	}
 	return &http.Client{Transport: tr}
+}
+
+// openStore opens a local backend in dir holding buckets; it is closed when
+// the test ends.
+func openStore(t testing.TB, dir string, buckets ...string) *local.Backend {
+	t.Helper()
+	store, err := local.Open(context.Background(), local.Config{Dir: dir, NoSync: true})
+	require.NoError(t, err)
+	t.Cleanup(func() { store.Close() })
+	for _, b := range buckets {
+		require.NoError(t, store.CreateBucket(context.Background(), b))
+	}
+	return store
+}
+
+// testVerifier checks signatures against the test key pair.
+func testVerifier() *auth.Verifier {
+	return auth.New(auth.Config{Credentials: auth.Credentials{AccessKeyID: testAK, AccessKeySecret: testSK}, Region: testRegion})
 }

@@ -74,12 +74,3 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	w.WriteHeader(e.Code.Status)
 	w.Write(doc)
 }
-
-// errReserved answers unknown paths under /_ossemu/. A request for the
-// bare prefix looks like a bucket call, so it gets the bucket-name error.
-func errReserved(r *http.Request) error {
-	if r.URL.Path == "/_ossemu" || r.URL.Path == "/_ossemu/" {
-		return osserr.New(osserr.InvalidBucketName, "bucket names cannot start with '_': /_ossemu/ is reserved for the emulator's own endpoints")
-	}
-	return osserr.New(osserr.InvalidRequest, "%s is not an emulator endpoint; the /_ossemu/ prefix is reserved", r.URL.Path)
-}

@@ -53,7 +53,8 @@ func writeObjectHeaders(w http.ResponseWriter, info storage.ObjectInfo) {
 }
 
 // checkConditions applies If-Match, If-Unmodified-Since, If-None-Match and
-// If-Modified-Since in the order and precedence of RFC 7232 §6.
+// If-Modified-Since in HTTP's order (RFC 7232): If-Unmodified-Since counts only without
+// If-Match, If-Modified-Since only without If-None-Match.
 func checkConditions(h http.Header, prefix string, info storage.ObjectInfo) error {
 	etag := quoteETag(info.ETag)
 	mod := info.LastModified.Truncate(time.Second)

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"encoding/json"
 	"io"
 	"net/http"
 	"strconv"
@@ -98,18 +97,4 @@ func (s *Server) instrument(next http.Handler) http.Handler {
 func (s *Server) serveMetrics(w http.ResponseWriter, r *http.Request) {
 	setOp(w, "Metrics")
 	promhttp.HandlerFor(s.deps.Registry, promhttp.HandlerOpts{}).ServeHTTP(w, r)
-}
-
-// health answers without authentication so orchestrators can probe it.
-func (s *Server) health(w http.ResponseWriter, r *http.Request) {
-	setOp(w, "Health")
-	if _, err := s.deps.Storage.ListBuckets(r.Context()); err != nil {
-		s.deps.Logger.ErrorContext(r.Context(), "health check: storage failed", "err", err)
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(http.StatusServiceUnavailable)
-		json.NewEncoder(w).Encode(map[string]string{"status": "unhealthy", "error": "storage unavailable"})
-		return
-	}
-	w.Header().Set("Content-Type", "application/json")
-	json.NewEncoder(w).Encode(map[string]string{"status": "ok", "region": s.cfg.Region})
 }

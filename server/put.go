@@ -16,9 +16,6 @@ import (
 // storedHeaders are the standard headers an object keeps and returns on GET.
 var storedHeaders = []string{"Cache-Control", "Content-Disposition", "Content-Encoding", "Content-Language", "Expires"}
 
-// errFileAlreadyExists answers x-oss-forbid-overwrite on an existing key.
-var errFileAlreadyExists = osserr.Code{Name: "FileAlreadyExists", Status: http.StatusConflict, EC: "0026-00000009"}
-
 // putOptions collects what PutObject, InitiateMultipartUpload and a
 // REPLACE copy take from the request headers.
 func putOptions(r *http.Request, key string) (storage.PutOptions, error) {
@@ -71,7 +68,7 @@ func (s *Server) putObject(w http.ResponseWriter, r *http.Request, bucket, key s
 	}
 	if strings.EqualFold(r.Header.Get("x-oss-forbid-overwrite"), "true") {
 		if _, err := s.deps.Storage.StatObject(r.Context(), bucket, key); err == nil {
-			return osserr.New(errFileAlreadyExists, "the object %q already exists and x-oss-forbid-overwrite is set", key)
+			return osserr.New(osserr.FileAlreadyExists, "the object %q already exists and x-oss-forbid-overwrite is set", key)
 		}
 	}
 	body, err := s.limitBody(w, r)

@@ -14,7 +14,6 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/ossemu/ossemu/osserr"
 	"github.com/ossemu/ossemu/server/auth"
 	"github.com/ossemu/ossemu/storage"
 )
@@ -54,11 +53,13 @@ type Deps struct {
 	Storage  storage.Backend
 	Verifier *auth.Verifier
 	Tasks    TaskService
-	// Notifications reports each task's notification delivery state for the
-	// task API; nil when notifications are not wired.
-	Notifications NotificationStatus
+	// Notifications is the notifier whose delivery state and signing
+	// certificate the emulator's endpoints serve; nil when notifications
+	// are not wired.
+	Notifications Notifications
 	// Console, when set, serves everything under /_ossemu/console/ (the web
-	// console checks credentials itself: its own cookie, or the task API's).
+	// console checks credentials itself: its own cookie, or the task API's
+	// through Verifier.Authenticate).
 	Console  http.Handler
 	Logger   *slog.Logger
 	Registry *prometheus.Registry
@@ -104,26 +105,12 @@ func New(cfg Config, deps Deps) (*Server, error) {
 func (s *Server) Handler() http.Handler { return s.handler }
 
 // routes builds the router. Common headers and metrics wrap everything;
-// path-style requests for /_ossemu/… reach the emulator's own endpoints, all
-// others go through the OSS dispatcher (a virtual-hosted "/_ossemu/x" is an
-// object key like any other).
+// path-style requests for /_ossemu/… reach the emulator's own endpoints
+// (emulator.go), all others go through the OSS dispatcher: a
+// virtual-hosted "/_ossemu/x" is an object key like any other.
 func (s *Server) routes() http.Handler {
 	r := chi.NewRouter()
-	r.Route("/_ossemu", func(r chi.Router) {
-		r.Get("/health", s.health)
-		r.Get("/metrics", s.serveMetrics)
-		s.mountTasks(r)
-		if s.deps.Console != nil {
-			r.Handle("/console", s.deps.Console)
-			r.Handle("/console/*", s.deps.Console)
-		}
-		r.NotFound(func(w http.ResponseWriter, r *http.Request) {
-			s.writeError(w, r, errReserved(r))
-		})
-		r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
-			s.writeError(w, r, osserr.New(osserr.MethodNotAllowed, "%s is not allowed on %s", r.Method, r.URL.Path))
-		})
-	})
+	r.Route(Prefix, s.emulatorRoutes)
 	r.HandleFunc("/*", s.serveOSS)
 	return s.commonHeaders(s.instrument(s.cors(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		if s.hostBucket(req.Host) != "" {

@@ -1,12 +1,10 @@
 package server
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -14,47 +12,25 @@ import (
 	"github.com/ossemu/ossemu/notifier"
 	"github.com/ossemu/ossemu/osserr"
 	"github.com/ossemu/ossemu/queue"
-	"github.com/ossemu/ossemu/server/auth"
 )
 
-// The task API mirrors IMM's GetTask and ListTasks (oss-reference §8), since
-// that is where the real service reports asynchronous media tasks:
+// The task API mirrors IMM's GetTask and ListTasks, since that is where the
+// real service reports asynchronous media tasks (GetTask: Status Running,
+// Succeeded or Failed, Code, Message, StartTime, EndTime, UserData,
+// Progress 0–100; ListTasks: filters, NextToken paging, MaxResults ≤ 100):
 //
 //	GET /_ossemu/tasks/<TaskId>
 //	GET /_ossemu/tasks?status=<Queued|Running|Succeeded|Failed>&limit=<1–100>&next=<NextToken>
 //
 // IMM's own parameter names (MaxResults, NextToken, Status) are accepted too.
 
-// taskNotFound is IMM's answer for an unknown task.
-var taskNotFound = osserr.Code{Name: "ResourceNotFound", Status: http.StatusNotFound, EC: "0050-00000404"}
-
 // mountTasks adds the task API under /_ossemu/.
 func (s *Server) mountTasks(r chi.Router) {
 	r.Group(func(r chi.Router) {
-		r.Use(s.taskAuth)
+		r.Use(s.guard(basicOrSignature))
 		r.Get("/tasks", s.handleTasks(s.listTasks))
 		r.Get("/tasks/", s.handleTasks(s.listTasks))
 		r.Get("/tasks/{id}", s.handleTasks(s.getTask))
-	})
-}
-
-// taskAuth accepts HTTP Basic with the configured key (so `curl -u id:secret`
-// works) or an OSS signature computed over the request path, as if
-// "_ossemu" were a bucket and the rest of the path its key.
-func (s *Server) taskAuth(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var err error
-		if scheme, _, _ := strings.Cut(r.Header.Get("Authorization"), " "); strings.EqualFold(scheme, "Basic") {
-			err = s.deps.Verifier.VerifyBasic(r)
-		} else {
-			key := strings.TrimPrefix(r.URL.Path, "/_ossemu/")
-			err = s.deps.Verifier.Verify(r, auth.Resource{Bucket: "_ossemu", Key: key})
-		}
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		next.ServeHTTP(w, r)
 	})
 }
 
@@ -78,7 +54,7 @@ func (s *Server) getTask(w http.ResponseWriter, r *http.Request) error {
 	id := chi.URLParam(r, "id")
 	t, err := s.deps.Tasks.Get(r.Context(), id)
 	if errors.Is(err, queue.ErrNotFound) {
-		return osserr.New(taskNotFound, "The specified task does not exist: %s", id)
+		return osserr.New(osserr.ResourceNotFound, "The specified task does not exist: %s", id)
 	}
 	if err != nil {
 		return err
@@ -93,12 +69,6 @@ func (s *Server) getTask(w http.ResponseWriter, r *http.Request) error {
 		RequestID string `json:"RequestId"`
 		taskView
 	}{requestID(w), v})
-}
-
-// NotificationStatus is what the task API needs from the notifier: the
-// delivery state (pending, delivered, retrying, dead) of a task's message.
-type NotificationStatus interface {
-	TaskStatus(ctx context.Context, taskID string) (*notifier.MessageStatus, error)
 }
 
 func (s *Server) listTasks(w http.ResponseWriter, r *http.Request) error {

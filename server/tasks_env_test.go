@@ -17,6 +17,7 @@ import (
 	v1 "github.com/aliyun/aliyun-oss-go-sdk/oss"
 	"github.com/stretchr/testify/require"
 
+	"github.com/ossemu/ossemu/osserr"
 	"github.com/ossemu/ossemu/parser"
 	"github.com/ossemu/ossemu/queue"
 	"github.com/ossemu/ossemu/server"
@@ -39,12 +40,7 @@ func newTaskEnv(t testing.TB, proc queue.Processor, buckets ...string) *taskEnv 
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
-	store, err := local.Open(ctx, local.Config{Dir: filepath.Join(dir, "objects"), NoSync: true})
-	require.NoError(t, err)
-	t.Cleanup(func() { store.Close() })
-	for _, b := range buckets {
-		require.NoError(t, store.CreateBucket(ctx, b))
-	}
+	store := openStore(t, filepath.Join(dir, "objects"), buckets...)
 	q, err := queue.Open(ctx, filepath.Join(dir, "queue.db"))
 	require.NoError(t, err)
 	t.Cleanup(func() { q.Close() })
@@ -122,10 +118,14 @@ func (e *taskEnv) v2Client() *v2.Client {
 type copyProc struct{}
 
 func (copyProc) Process(ctx context.Context, job *queue.Job) (*queue.Result, error) {
+	pl, err := parser.Parse(job.Process)
+	if err != nil {
+		return nil, err
+	}
 	keys := []string{job.Object}
-	if job.Pipeline.Concat != nil {
+	if pl.Concat != nil {
 		keys = keys[:0]
-		for _, c := range job.Pipeline.Concat.Clips {
+		for _, c := range pl.Concat.Clips {
 			if c.Self {
 				c.Key = job.Object
 			}
@@ -141,18 +141,18 @@ func (copyProc) Process(ctx context.Context, job *queue.Job) (*queue.Result, err
 	for i, k := range keys {
 		o, err := job.Storage.GetObject(ctx, job.Bucket, k)
 		if err != nil {
-			return nil, queue.Transient(err)
+			return nil, osserr.Transient(err)
 		}
 		_, err = io.Copy(f, o)
 		o.Close()
 		if err != nil {
-			return nil, queue.Transient(err)
+			return nil, osserr.Transient(err)
 		}
 		job.Progress((i + 1) * 100 / len(keys))
 	}
 	vars := parser.Vars{Bucket: job.Bucket, Key: job.Object, Time: job.CreatedAt, Index: 1, AutoExt: "bin"}
-	bucket := job.Pipeline.SaveAs.Bucket.Expand(vars)
-	return &queue.Result{Outputs: []queue.Output{{Bucket: bucket, Key: job.Pipeline.SaveAs.Object.Expand(vars), Path: path}}}, nil
+	bucket := pl.SaveAs.Bucket.Expand(vars)
+	return &queue.Result{Outputs: []queue.Output{{Bucket: bucket, Key: pl.SaveAs.Object.Expand(vars), Path: path}}}, nil
 }
 
 // b64 encodes a name for a process string (URL-safe, no padding).

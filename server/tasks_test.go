@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ossemu/ossemu/internal/testutil"
+	"github.com/ossemu/ossemu/parser"
 
 	"github.com/ossemu/ossemu/queue"
 )
@@ -27,7 +28,7 @@ func TestTaskAPIListPagesNewestFirst(t *testing.T) {
 	ctx := context.Background()
 	var ids []string
 	for range 7 {
-		task, err := e.Queue.Enqueue(ctx, queue.NewTask{Bucket: "src", Object: "in.mp4", Process: "video/sprite,f_jpg|sys/saveas,o_" + b64("s.jpg")})
+		task, err := e.Queue.Enqueue(ctx, queue.NewTask{Action: parser.ActionSprite, Bucket: "src", Object: "in.mp4", Process: "video/sprite,f_jpg|sys/saveas,o_" + b64("s.jpg")})
 		require.NoError(t, err)
 		ids = append(ids, task.ID)
 	}
@@ -80,7 +81,7 @@ func TestTaskAPIListPagesNewestFirst(t *testing.T) {
 func TestTaskAPIErrorsAndAuth(t *testing.T) {
 	t.Parallel()
 	e := newTaskEnv(t, copyProc{}, "src")
-	task, err := e.Queue.Enqueue(context.Background(), queue.NewTask{Bucket: "src", Object: "k", Process: "x"})
+	task, err := e.Queue.Enqueue(context.Background(), queue.NewTask{Action: parser.ActionConcat, Bucket: "src", Object: "k", Process: "x"})
 	require.NoError(t, err)
 	tests := []struct {
 		name, path, user, pass string

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/ossemu/ossemu/internal/names"
 	"github.com/ossemu/ossemu/osserr"
 )
 
@@ -36,9 +37,10 @@ func ValidateObjectKey(key string) error {
 	return nil
 }
 
-// ValidateBucketName returns InvalidBucketName unless ValidBucketName holds.
+// ValidateBucketName returns InvalidBucketName unless the name follows the
+// OSS bucket naming rules (names.ValidBucketName).
 func ValidateBucketName(name string) error {
-	if !ValidBucketName(name) {
+	if !names.ValidBucketName(name) {
 		return osserr.New(osserr.InvalidBucketName, "the bucket name %q is invalid: use 3-63 lower-case letters, digits and hyphens, starting and ending with a letter or digit", name)
 	}
 	return nil

@@ -8,9 +8,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ossemu/ossemu/internal/names"
 	"github.com/ossemu/ossemu/server"
 	"github.com/ossemu/ossemu/server/auth"
-	"github.com/ossemu/ossemu/storage"
 	"github.com/ossemu/ossemu/storage/local"
 )
 
@@ -106,7 +106,7 @@ func (c *Config) Validate() error {
 		errs = append(errs, err)
 	}
 	for _, bk := range c.Buckets {
-		if !storage.ValidBucketName(bk) {
+		if !names.ValidBucketName(bk) {
 			errs = append(errs, fmt.Errorf("--buckets: %q is not a valid bucket name (3-63 lower-case letters, digits, hyphens)", bk))
 		}
 	}

@@ -5,12 +5,12 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/ossemu/ossemu/console"
 	"github.com/ossemu/ossemu/engine/ffmpeg"
 	"github.com/ossemu/ossemu/notifier"
+	"github.com/ossemu/ossemu/notifier/mns"
 	"github.com/ossemu/ossemu/osserr"
 	"github.com/ossemu/ossemu/parser"
 	"github.com/ossemu/ossemu/queue"
@@ -21,28 +21,17 @@ import (
 // newConsole builds the web console (/_ossemu/console/) on the running
 // subsystems; the adapters below map them onto the console's interfaces.
 func newConsole(cfg Config, store storage.Backend, tasks *queue.Queue, pool *queue.Pool,
-	n *notifier.Notifier, v *auth.Verifier, logger *slog.Logger) (http.Handler, error) {
+	notify *notifyRuntime, v *auth.Verifier, logger *slog.Logger) (http.Handler, error) {
 	c, err := console.New(console.Config{
 		AccessKeyID: cfg.Credentials.AccessKeyID, AccessKeySecret: cfg.Credentials.AccessKeySecret,
 		Region: cfg.Server.Region, Tasks: tasks, Canceller: pool, Events: tasks, Storage: store,
-		Authenticator: taskAPIAuth{v}, Presigner: v, Media: engineMedia{store}, Notifications: n,
-		MNS: mnsInspector{n}, Logger: logger,
+		Authenticator: v, Presigner: v, Media: engineMedia{store}, Notifications: notify.n,
+		MNS: mnsInspector{b: notify.broker, n: notify.n}, Logger: logger,
 	})
 	if err != nil {
 		return nil, err
 	}
 	return c.Handler(), nil
-}
-
-// taskAPIAuth accepts what the task API accepts: HTTP Basic with the key
-// pair, or an OSS signature over the path as if "_ossemu" were a bucket.
-type taskAPIAuth struct{ v *auth.Verifier }
-
-func (a taskAPIAuth) Authenticate(r *http.Request) error {
-	if scheme, _, _ := strings.Cut(r.Header.Get("Authorization"), " "); strings.EqualFold(scheme, "Basic") {
-		return a.v.VerifyBasic(r)
-	}
-	return a.v.Verify(r, auth.Resource{Bucket: "_ossemu", Key: strings.TrimPrefix(r.URL.Path, "/_ossemu/")})
 }
 
 // engineMedia probes and plans with the media engine's own code.
@@ -99,8 +88,12 @@ func (m engineMedia) PlanSprite(ctx context.Context, bucket, object string, spec
 	return out, nil
 }
 
-// mnsInspector reads the built-in MNS service's state from the notifier.
-type mnsInspector struct{ n *notifier.Notifier }
+// mnsInspector reads the built-in MNS service's state from its broker, and
+// the subscribers configured with --notify-endpoint from the notifier.
+type mnsInspector struct {
+	b *mns.Broker
+	n *notifier.Notifier
+}
 
 // mnsListLimit bounds the queues and topics listed.
 const mnsListLimit = 1000
@@ -113,7 +106,7 @@ func unixStamp(sec int64) string {
 }
 
 func (m mnsInspector) Queues(ctx context.Context) ([]console.MNSQueue, error) {
-	qs, _, err := m.n.ListQueues(ctx, "", "", mnsListLimit)
+	qs, _, err := m.b.ListQueues(ctx, "", "", mnsListLimit)
 	if err != nil {
 		return nil, err
 	}
@@ -126,13 +119,13 @@ func (m mnsInspector) Queues(ctx context.Context) ([]console.MNSQueue, error) {
 }
 
 func (m mnsInspector) Topics(ctx context.Context) ([]console.MNSTopic, error) {
-	ts, _, err := m.n.ListTopics(ctx, "", "", mnsListLimit)
+	ts, _, err := m.b.ListTopics(ctx, "", "", mnsListLimit)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]console.MNSTopic, 0, len(ts))
 	for _, t := range ts {
-		subs, _, err := m.n.ListSubscriptions(ctx, t.Name, "", "", mnsListLimit)
+		subs, _, err := m.b.ListSubscriptions(ctx, t.Name, "", "", mnsListLimit)
 		if err != nil {
 			return nil, err
 		}
@@ -153,10 +146,10 @@ func (m mnsInspector) Topics(ctx context.Context) ([]console.MNSTopic, error) {
 }
 
 func (m mnsInspector) Peek(ctx context.Context, queueName string, limit int) ([]console.MNSMessage, error) {
-	ms, err := m.n.ReceiveMessages(ctx, queueName, limit, 0, true)
-	var e *notifier.Error
+	ms, err := m.b.ReceiveMessages(ctx, queueName, limit, 0, true)
+	var e *mns.Error
 	switch {
-	case errors.As(err, &e) && e.Code == notifier.CodeMessageNotExist:
+	case errors.As(err, &e) && e.Code == mns.CodeMessageNotExist:
 		return nil, nil
 	case errors.As(err, &e): // QueueNotExist and the like keep their code and status
 		return nil, osserr.New(osserr.Code{Name: e.Code, Status: e.Status}, "%s", e.Message)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/subtle"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -16,7 +15,7 @@ import (
 
 	"github.com/ossemu/ossemu/notifier"
 	"github.com/ossemu/ossemu/notifier/mns"
-	"github.com/ossemu/ossemu/server/auth"
+	"github.com/ossemu/ossemu/server"
 )
 
 // NotifyConfig configures task notifications (docs/notify.md).
@@ -30,13 +29,6 @@ type NotifyConfig struct {
 	// (default http://<listen address>/_ossemu/mns/cert.pem).
 	CertURL string
 }
-
-// CertPath is where the OSS port serves the push-signing certificate;
-// StatusPrefix is where it serves notification delivery state.
-const (
-	CertPath     = "/_ossemu/mns/cert.pem"
-	StatusPrefix = "/_ossemu/notify"
-)
 
 // endpointsFlag is the repeatable --notify-endpoint TOPIC=URL[#FORMAT].
 type endpointsFlag struct{ list *[]notifier.Endpoint }
@@ -72,33 +64,40 @@ func (c *Config) bindNotify(b *binder) {
 	b.fs.Var(endpointsFlag{&c.Notify.Endpoints}, "notify-endpoint",
 		"push task notifications for TOPIC to URL: TOPIC=URL[#XML|#SIMPLIFIED|#JSON], TOPIC * matches every topic; repeatable (env OSSEMU_NOTIFY_ENDPOINTS, comma-separated)")
 	b.String(&c.Notify.MNSAddr, "mns-addr", "", "listen address of the built-in MNS queue/topic service (host:port); off when empty")
-	b.String(&c.Notify.CertURL, "notify-cert-url", "", "URL of the push-signing certificate named in pushes (default http://<addr>"+CertPath+")")
+	b.String(&c.Notify.CertURL, "notify-cert-url", "", "URL of the push-signing certificate named in pushes (default http://<addr>"+server.CertPath+")")
 }
 
-// notifyRuntime is the running notification subsystem: the notifier's
-// dispatcher and, when configured, the MNS listener.
+// notifyRuntime is the running notification subsystem: the MNS broker's
+// state, the notifier's dispatcher and, when configured, the MNS listener.
 type notifyRuntime struct {
 	n       *notifier.Notifier
+	broker  *mns.Broker // read by the web console (console.go)
 	cancel  context.CancelFunc
 	wg      sync.WaitGroup
 	mns     *http.Server
 	mnsAddr net.Addr
-	cred    auth.Credentials
 }
 
-// startNotify creates the notifier on the queue's database (its tables sit
-// next to the tasks so a task's end and its notification commit together)
-// and starts its dispatcher and the MNS listener. Its FinishHook and
-// Finished go into the queue's pool configuration before the pool runs.
+// startNotify creates the MNS broker and the notifier on the queue's
+// database (their tables sit next to the tasks so a task's end and its
+// notification commit together) and starts the dispatcher and the MNS
+// listener. The broker exists even without the listener: tasks still
+// create their topics, and subscriptions made earlier still get messages.
+// The notifier's FinishHook and Finished go into the queue's pool
+// configuration before the pool runs.
 func startNotify(ctx context.Context, cfg Config, db *sql.DB, logger *slog.Logger) (*notifyRuntime, error) {
+	broker, err := mns.NewBroker(ctx, db)
+	if err != nil {
+		return nil, err
+	}
 	n, err := notifier.New(ctx, notifier.Config{
 		DataDir: cfg.Storage.Dir, Endpoints: cfg.Notify.Endpoints, CertURL: cfg.Notify.CertURL, Region: cfg.Server.Region,
-	}, db, logger)
+	}, notifier.Deps{DB: db, Broker: broker, Logger: logger})
 	if err != nil {
 		return nil, err
 	}
 	rctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	rt := &notifyRuntime{n: n, cancel: cancel, cred: cfg.Credentials}
+	rt := &notifyRuntime{n: n, broker: broker, cancel: cancel}
 	rt.wg.Add(1)
 	go func() {
 		defer rt.wg.Done()
@@ -107,7 +106,7 @@ func startNotify(ctx context.Context, cfg Config, db *sql.DB, logger *slog.Logge
 		}
 	}()
 	if cfg.Notify.MNSAddr != "" {
-		svc, err := mns.New(mns.Config{AccessKeyID: cfg.Credentials.AccessKeyID, AccessKeySecret: cfg.Credentials.AccessKeySecret}, n, logger)
+		svc, err := mns.New(mns.Config{AccessKeyID: cfg.Credentials.AccessKeyID, AccessKeySecret: cfg.Credentials.AccessKeySecret}, broker, n, logger)
 		if err != nil {
 			rt.stop(ctx)
 			return nil, err
@@ -152,33 +151,7 @@ func (rt *notifyRuntime) Listening(cfg Config, addr net.Addr) {
 	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
 		host = "127.0.0.1"
 	}
-	rt.n.SetCertURL("http://" + net.JoinHostPort(host, port) + CertPath)
-}
-
-// Mount serves, in front of next (the OSS handler), the signing
-// certificate at CertPath (open, receivers fetch it) and delivery state
-// under StatusPrefix (HTTP Basic with the emulator's key pair, like the task
-// API); everything else goes to next.
-func (rt *notifyRuntime) Mount(next http.Handler) http.Handler {
-	cert := rt.n.Signer().CertHandler()
-	status := rt.n.StatusHandler(StatusPrefix)
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		switch {
-		case r.URL.Path == CertPath:
-			cert.ServeHTTP(w, r)
-		case strings.HasPrefix(r.URL.Path, StatusPrefix+"/"):
-			id, secret, ok := r.BasicAuth()
-			if !ok || subtle.ConstantTimeCompare([]byte(id), []byte(rt.cred.AccessKeyID)) != 1 ||
-				subtle.ConstantTimeCompare([]byte(secret), []byte(rt.cred.AccessKeySecret)) != 1 {
-				w.Header().Set("WWW-Authenticate", `Basic realm="ossemu"`)
-				http.Error(w, "use HTTP Basic with the emulator's AccessKey pair", http.StatusUnauthorized)
-				return
-			}
-			status.ServeHTTP(w, r)
-		default:
-			next.ServeHTTP(w, r)
-		}
-	})
+	rt.n.SetCertURL("http://" + net.JoinHostPort(host, port) + server.CertPath)
 }
 
 // stop closes the MNS listener (letting long polls end) and stops the

@@ -8,6 +8,7 @@ import (
 	"encoding/pem"
 	"encoding/xml"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -21,6 +22,7 @@ import (
 	"github.com/ossemu/ossemu/internal/testutil"
 	"github.com/ossemu/ossemu/notifier"
 	"github.com/ossemu/ossemu/notifier/mns"
+	"github.com/ossemu/ossemu/server"
 )
 
 func TestNotifyEndpointFlags(t *testing.T) {
@@ -110,7 +112,7 @@ func TestRunNotifies(t *testing.T) {
 
 	certURL, err := base64.StdEncoding.DecodeString(r.Header.Get("x-mns-signing-cert-url"))
 	require.NoError(t, err)
-	require.Equal(t, endpoint+CertPath, string(certURL))
+	require.Equal(t, endpoint+server.CertPath, string(certURL))
 	resp, err := http.Get(string(certURL))
 	require.NoError(t, err)
 	pemBytes, _ := io.ReadAll(resp.Body)
@@ -121,11 +123,11 @@ func TestRunNotifies(t *testing.T) {
 
 	// Its delivery state, on the OSS port behind Basic auth.
 	require.Eventually(t, func() bool {
-		resp, body := testutil.GetBasicAuth(t.Context(), t, endpoint+StatusPrefix+"/tasks/"+res.TaskId, DefaultAccessKeyID, DefaultAccessKeySecret)
+		resp, body := testutil.GetBasicAuth(t.Context(), t, endpoint+server.NotifyPrefix+"/tasks/"+res.TaskId, DefaultAccessKeyID, DefaultAccessKeySecret)
 		var st notifier.MessageStatus
 		return resp.StatusCode == http.StatusOK && json.Unmarshal(body, &st) == nil && st.State == notifier.StateDelivered
 	}, 10*time.Second, 10*time.Millisecond)
-	resp, _ = testutil.GetBasicAuth(t.Context(), t, endpoint+StatusPrefix+"/tasks/"+res.TaskId, "", "")
+	resp, _ = testutil.GetBasicAuth(t.Context(), t, endpoint+server.NotifyPrefix+"/tasks/"+res.TaskId, "", "")
 	require.Equal(t, http.StatusUnauthorized, resp.StatusCode, "no credentials")
 
 	// The topic named by the task exists on the MNS port.
@@ -213,4 +215,44 @@ func TestNotificationSurvivesRestart(t *testing.T) {
 	case <-time.After(time.Minute):
 		t.Fatal("the notification was not delivered after the restart")
 	}
+}
+
+// TestRunVirtualHostedEmulatorKeys: with the emulator assembled as main
+// runs it, keys that spell the emulator's own paths are ordinary objects in
+// virtual-hosted requests (the v1 SDK sends "Host: media.localhost:port"
+// for a localhost endpoint), while path style the paths stay the
+// emulator's.
+func TestRunVirtualHostedEmulatorKeys(t *testing.T) {
+	t.Parallel()
+	endpoint, stop := startEmulator(t, "--data-dir", t.TempDir(), "--buckets", "media")
+	defer stop()
+	addr := strings.TrimPrefix(endpoint, "http://")
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.Proxy = nil
+	tr.DialContext = func(ctx context.Context, network, _ string) (net.Conn, error) { // media.localhost resolves nowhere
+		var d net.Dialer
+		return d.DialContext(ctx, network, addr)
+	}
+	vhost := strings.Replace(endpoint, "127.0.0.1", "localhost", 1)
+	client, err := oss.New(vhost, DefaultAccessKeyID, DefaultAccessKeySecret, oss.HTTPClient(&http.Client{Transport: tr}))
+	require.NoError(t, err)
+	b, err := client.Bucket("media")
+	require.NoError(t, err)
+	for _, key := range []string{"_ossemu/notify/x", "_ossemu/notify/tasks/MediaConvert-1", "_ossemu/mns/cert.pem", "_ossemu/health"} {
+		require.NoError(t, b.PutObject(key, strings.NewReader("object "+key)), key)
+		r, err := b.GetObject(key)
+		require.NoError(t, err, key)
+		data, _ := io.ReadAll(r)
+		r.Close()
+		require.Equal(t, "object "+key, string(data), key)
+	}
+
+	resp, err := http.Get(endpoint + server.CertPath)
+	require.NoError(t, err)
+	pemBytes, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	block, _ := pem.Decode(pemBytes)
+	require.NotNil(t, block, "path style, the certificate: %s", pemBytes)
+	resp, _ = testutil.GetBasicAuth(t.Context(), t, endpoint+server.NotifyPrefix+"/x", "", "")
+	require.Equal(t, http.StatusUnauthorized, resp.StatusCode)
 }

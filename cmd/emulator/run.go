@@ -79,7 +79,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	defer waitPool()
 	defer stopPool()
 	verifier := auth.New(auth.Config{Credentials: cfg.Credentials, Region: cfg.Server.Region})
-	web, err := newConsole(cfg, store, tasks, pool, notify.n, verifier, logger) // console.go
+	web, err := newConsole(cfg, store, tasks, pool, notify, verifier, logger) // console.go
 	if err != nil {
 		return err
 	}
@@ -104,7 +104,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	}
 	notify.Listening(cfg, ln.Addr())
 	hs := &http.Server{
-		Handler:  notify.Mount(srv.Handler()), // + the push-signing certificate
+		Handler:  srv.Handler(),
 		ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 		// Bodies may take long (multi-GB uploads); only header reading is bounded.
 		ReadHeaderTimeout: 30 * time.Second,

@@ -84,13 +84,12 @@ func BenchmarkConcatChild(b *testing.B) {
 		b.Fatal(err)
 	}
 	astiav.SetLogLevel(astiav.LogLevelError)
-	p, err := parser.Parse(job.Process)
-	if err != nil {
+	if _, err := parser.Parse(job.Process); err != nil {
 		b.Fatal(err)
 	}
 	for i := 0; i < b.N; i++ {
 		_, err := NewConcat(Config{VideoPreset: job.Preset}).Process(context.Background(), &queue.Job{
-			Bucket: filepath.Base(job.Dir), Object: job.Clips[0], Pipeline: p,
+			Bucket: filepath.Base(job.Dir), Object: job.Clips[0], Process: job.Process,
 			Storage: ctPathStore{ctStore{filepath.Dir(job.Dir)}}, WorkDir: b.TempDir(), Threads: job.Threads,
 		})
 		if err != nil {
@@ -108,7 +107,7 @@ func benchCLIArgs(b *testing.B, job benchJob, out string) []string {
 		b.Fatal(err)
 	}
 	store := ctPathStore{ctStore{filepath.Dir(job.Dir)}}
-	q := &queue.Job{Bucket: filepath.Base(job.Dir), Object: job.Clips[0], Pipeline: p, Storage: store}
+	q := &task{Job: &queue.Job{Bucket: filepath.Base(job.Dir), Object: job.Clips[0], Process: job.Process, Storage: store}, Pipeline: p}
 	clips, err := openClips(context.Background(), q, p.Concat)
 	if err != nil {
 		b.Fatal(err)

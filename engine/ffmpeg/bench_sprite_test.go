@@ -34,7 +34,7 @@ func BenchmarkSpriteVsCLI(b *testing.B) {
 				job := spJob(b, spPathStore, clip, sc.process, "bench/{index}")
 				job.Threads = threads
 				start := time.Now()
-				res, err := NewSprite(DefaultConfig()).Process(context.Background(), job)
+				res, err := NewSprite(DefaultConfig()).Process(context.Background(), job.Job)
 				ours += time.Since(start)
 				require.NoError(b, err)
 				require.NotEmpty(b, res.Outputs)

@@ -30,8 +30,12 @@ func NewConcat(cfg Config) *Concat {
 
 // Process runs one video/concat task. Outputs are files in job.WorkDir; on
 // any error nothing is returned and the queue publishes nothing.
-func (c *Concat) Process(ctx context.Context, job *queue.Job) (*queue.Result, error) {
-	if job.Pipeline == nil || job.Pipeline.Concat == nil {
+func (c *Concat) Process(ctx context.Context, qjob *queue.Job) (*queue.Result, error) {
+	job, err := parseJob(qjob)
+	if err != nil {
+		return nil, err
+	}
+	if job.Pipeline.Concat == nil {
 		return nil, osserr.New(osserr.InvalidArgument, "video/concat: the task has no concat parameters")
 	}
 	spec := job.Pipeline.Concat
@@ -81,7 +85,7 @@ func (c *Concat) Process(ctx context.Context, job *queue.Job) (*queue.Result, er
 
 // progressFunc turns the output clock into whole percentages, reporting
 // each change once; 100 is reported only when the files are complete.
-func progressFunc(job *queue.Job, total float64) func(float64) {
+func progressFunc(job *task, total float64) func(float64) {
 	if job.Progress == nil || total <= 0 {
 		return nil
 	}
@@ -96,7 +100,7 @@ func progressFunc(job *queue.Job, total float64) func(float64) {
 }
 
 // outputs names the written files through the saveas template.
-func (c *Concat) outputs(job *queue.Job, p *plan, path string) (*queue.Result, error) {
+func (c *Concat) outputs(job *task, p *plan, path string) (*queue.Result, error) {
 	vars := parser.Vars{Bucket: job.Bucket, Key: job.Object, Time: job.CreatedAt, Index: 1, AutoExt: p.format.Ext()}
 	if p.video != nil {
 		vars.Resolution = fmt.Sprintf("%dx%d", p.video.shape.Width, p.video.shape.Height)

@@ -16,7 +16,6 @@ import (
 
 	"github.com/ossemu/ossemu/osserr"
 	"github.com/ossemu/ossemu/parser"
-	"github.com/ossemu/ossemu/queue"
 )
 
 // clipSource is one opened input of a concatenation with its chosen streams.
@@ -38,7 +37,7 @@ func (s *clipSource) name() string {
 // openClips opens and probes every clip before any encoding starts, so a
 // missing or unreadable clip fails the task at once. On error everything
 // opened so far is closed.
-func openClips(ctx context.Context, job *queue.Job, spec *parser.Concat) (_ []*clipSource, err error) {
+func openClips(ctx context.Context, job *task, spec *parser.Concat) (_ []*clipSource, err error) {
 	clips := make([]*clipSource, 0, len(spec.Clips))
 	defer func() {
 		if err != nil {
@@ -111,7 +110,7 @@ func clipRotation(s *astiav.Stream) int {
 // clipError puts the clip's position and name in front of an input error,
 // keeping its code (NoSuchKey, InvalidMedia) and transience.
 func clipError(name string, err error) error {
-	if queue.IsTransient(err) || errorsIsContext(err) {
+	if osserr.IsTransient(err) || errorsIsContext(err) {
 		return err
 	}
 	if e, ok := osserr.As(err); ok {

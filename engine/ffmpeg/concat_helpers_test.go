@@ -60,10 +60,10 @@ func ctB64(s string) string { return base64.RawURLEncoding.EncodeToString([]byte
 func ctRun(t testing.TB, store storage.Backend, object, process string) (*queue.Result, error) {
 	t.Helper()
 	astiav.SetLogLevel(astiav.LogLevelError) // libav's log level is global; tests only want errors
-	p, err := parser.Parse(process)
+	_, err := parser.Parse(process)
 	require.NoError(t, err, process)
 	job := &queue.Job{
-		TaskID: "t", Bucket: ctBucket, Object: object, Pipeline: p, Storage: store,
+		TaskID: "t", Bucket: ctBucket, Object: object, Process: process, Storage: store,
 		WorkDir: t.TempDir(), Threads: 2, CreatedAt: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC),
 		Progress: func(int) {},
 	}

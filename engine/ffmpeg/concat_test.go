@@ -52,11 +52,12 @@ func TestConcatEverything(t *testing.T) {
 	for _, c := range clips {
 		process += "/sur,o_" + ctB64(c) + ",ss_500,t_1000"
 	}
-	p, err := parser.Parse(process + ctSaveAs("all/{index}-{resolution}.{autoext}"))
+	process += ctSaveAs("all/{index}-{resolution}.{autoext}")
+	_, err := parser.Parse(process)
 	require.NoError(t, err)
 	var progress []int
 	job := &queue.Job{
-		Bucket: ctBucket, Object: "pre.mov", Pipeline: p, Storage: store, WorkDir: t.TempDir(), Threads: 2,
+		Bucket: ctBucket, Object: "pre.mov", Process: process, Storage: store, WorkDir: t.TempDir(), Threads: 2,
 		Progress: func(pct int) { progress = append(progress, pct) },
 	}
 	res, err := NewConcat(Config{VideoPreset: "ultrafast"}).Process(context.Background(), job)
@@ -85,11 +86,12 @@ func TestConcatEverything(t *testing.T) {
 func TestConcatCancel(t *testing.T) {
 	t.Parallel()
 	store := ctNewStore(t, nil)
-	p, err := parser.Parse("video/concat,f_mp4,vcodec_h264,acodec_aac" + ctSaveAs("c.mp4"))
+	process := "video/concat,f_mp4,vcodec_h264,acodec_aac" + ctSaveAs("c.mp4")
+	_, err := parser.Parse(process)
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
 	job := &queue.Job{
-		Bucket: ctBucket, Object: "example.mkv", Pipeline: p, Storage: store, WorkDir: t.TempDir(), Threads: 2,
+		Bucket: ctBucket, Object: "example.mkv", Process: process, Storage: store, WorkDir: t.TempDir(), Threads: 2,
 		Progress: func(pct int) {
 			if pct >= 10 {
 				cancel()

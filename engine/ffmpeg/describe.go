@@ -127,7 +127,7 @@ type PlannedAudio struct {
 // PlanConcat opens every clip of spec (bucket/object is the request's own
 // object) and resolves the output as Concat.Process would, without encoding.
 func PlanConcat(ctx context.Context, store storage.Backend, bucket, object string, spec *parser.Concat) (*ConcatPlan, error) {
-	job := &queue.Job{Bucket: bucket, Object: object, Storage: store}
+	job := &task{Job: &queue.Job{Bucket: bucket, Object: object, Storage: store}}
 	clips, err := openClips(ctx, job, spec)
 	if err != nil {
 		return nil, err

@@ -9,8 +9,8 @@ import (
 	"github.com/asticode/go-astiav"
 	"github.com/stretchr/testify/require"
 
+	"github.com/ossemu/ossemu/osserr"
 	"github.com/ossemu/ossemu/parser"
-	"github.com/ossemu/ossemu/queue"
 )
 
 func TestVideoFilterSpec(t *testing.T) {
@@ -83,7 +83,7 @@ func TestPlanHelpers(t *testing.T) {
 
 func TestMuxIOErrorIsTransient(t *testing.T) {
 	t.Parallel()
-	require.True(t, queue.IsTransient(ioError(fmt.Errorf("w: %w", astiav.Error(-int(syscall.ENOSPC))))))
-	require.True(t, queue.IsTransient(ioError(fmt.Errorf("w: %w", astiav.ErrEio))))
-	require.False(t, queue.IsTransient(ioError(fmt.Errorf("w: %w", astiav.ErrInvaliddata))))
+	require.True(t, osserr.IsTransient(ioError(fmt.Errorf("w: %w", astiav.Error(-int(syscall.ENOSPC))))))
+	require.True(t, osserr.IsTransient(ioError(fmt.Errorf("w: %w", astiav.ErrEio))))
+	require.False(t, osserr.IsTransient(ioError(fmt.Errorf("w: %w", astiav.ErrInvaliddata))))
 }

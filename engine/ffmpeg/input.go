@@ -20,7 +20,6 @@ import (
 	"github.com/asticode/go-astiav"
 
 	"github.com/ossemu/ossemu/osserr"
-	"github.com/ossemu/ossemu/queue"
 	"github.com/ossemu/ossemu/storage"
 )
 
@@ -133,7 +132,7 @@ func (in *Input) mediaError(ctx context.Context, err error, what string) error {
 		return ctx.Err()
 	}
 	if in.readErr != nil {
-		return queue.Transient(fmt.Errorf("reading %s: %w", in.Name, in.readErr))
+		return osserr.Transient(fmt.Errorf("reading %s: %w", in.Name, in.readErr))
 	}
 	return osserr.Wrap(osserr.InvalidMedia, err, "object %s %s: %v", in.Name, what, err)
 }

@@ -18,7 +18,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ossemu/ossemu/osserr"
-	"github.com/ossemu/ossemu/queue"
 	"github.com/ossemu/ossemu/storage"
 )
 
@@ -313,6 +312,6 @@ func TestInputStorageErrorIsTransient(t *testing.T) {
 	}
 	err = in.ReadError(context.Background(), err)
 	require.Error(t, err)
-	require.True(t, queue.IsTransient(err), "%v", err)
+	require.True(t, osserr.IsTransient(err), "%v", err)
 	require.Contains(t, err.Error(), "disk on fire")
 }

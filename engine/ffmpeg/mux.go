@@ -9,7 +9,6 @@ import (
 	"github.com/asticode/go-astikit"
 
 	"github.com/ossemu/ossemu/osserr"
-	"github.com/ossemu/ossemu/queue"
 )
 
 // muxer writes the encoded streams into one output (a file, or a series of
@@ -103,7 +102,7 @@ func (m *muxer) write(pkt *astiav.Packet, st *astiav.Stream, tb astiav.Rational)
 func ioError(err error) error {
 	var e astiav.Error
 	if errors.As(err, &e) && (errors.Is(err, astiav.ErrEio) || int(e) == -int(syscall.ENOSPC)) {
-		return queue.Transient(err)
+		return osserr.Transient(err)
 	}
 	return err
 }

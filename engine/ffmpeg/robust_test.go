@@ -52,7 +52,7 @@ type rbCase struct {
 
 // rbRunTask runs a processor under a deadline and fails the test if it
 // does not return (a hang) well after the deadline has passed.
-func rbRunTask(t testing.TB, p queue.Processor, job *queue.Job) (*queue.Result, error) {
+func rbRunTask(t testing.TB, p queue.Processor, job *task) (*queue.Result, error) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), rbTimeout)
 	defer cancel()
@@ -69,7 +69,7 @@ func rbRunTask(t testing.TB, p queue.Processor, job *queue.Job) (*queue.Result, 
 				ch <- ret{nil, fmt.Errorf("panic: %v\n%s", r, debug.Stack())}
 			}
 		}()
-		res, err := p.Process(ctx, job)
+		res, err := p.Process(ctx, job.Job)
 		ch <- ret{res, err}
 	}()
 	select {
@@ -83,16 +83,16 @@ func rbRunTask(t testing.TB, p queue.Processor, job *queue.Job) (*queue.Result, 
 }
 
 // rbJob is a task on media/key of store.
-func rbJob(t testing.TB, store storage.Backend, key, process string) *queue.Job {
+func rbJob(t testing.TB, store storage.Backend, key, process string) *task {
 	t.Helper()
 	astiav.SetLogLevel(astiav.LogLevelQuiet) // damaged inputs make libav chatty
 	p, err := parser.Parse(process)
 	require.NoError(t, err, process)
-	return &queue.Job{
-		TaskID: "t", Bucket: ctBucket, Object: key, Pipeline: p, Storage: store,
+	return &task{Job: &queue.Job{
+		TaskID: "t", Bucket: ctBucket, Object: key, Process: process, Storage: store,
 		WorkDir: t.TempDir(), Threads: 2, CreatedAt: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC),
 		Progress: func(int) {},
-	}
+	}, Pipeline: p}
 }
 
 // rbRequireFailure checks err is a clean permanent OSS error of the given
@@ -104,7 +104,7 @@ func rbRequireFailure(t testing.TB, res *queue.Result, err error, code osserr.Co
 	e, ok := osserr.As(err)
 	require.True(t, ok, "not an OSS error: %T %v", err, err)
 	require.Equal(t, code.Name, e.Code.Name, e.Message)
-	require.False(t, queue.IsTransient(err), "a bad input must not be retried: %v", err)
+	require.False(t, osserr.IsTransient(err), "a bad input must not be retried: %v", err)
 	for _, n := range names {
 		require.Contains(t, e.Message, n)
 	}
@@ -155,7 +155,7 @@ func rbCheckJoin(t *testing.T, tc rbCase, clip string, store storage.Backend) {
 }
 
 // rbCheckConcatJob runs job, whose clips play lead seconds before tc's.
-func rbCheckConcatJob(t *testing.T, tc rbCase, clip string, job *queue.Job, lead float64) {
+func rbCheckConcatJob(t *testing.T, tc rbCase, clip string, job *task, lead float64) {
 	t.Helper()
 	res, err := rbRunTask(t, NewConcat(Config{VideoPreset: "ultrafast"}), job)
 	if tc.concat == rbInvalid || (tc.concat == rbOKorFail && err != nil) {

@@ -25,14 +25,18 @@ func NewSprite(cfg Config) *Sprite { return &Sprite{cfg: cfg} }
 var _ queue.Processor = (*Sprite)(nil)
 
 // Process runs one video/sprite task.
-func (s *Sprite) Process(ctx context.Context, job *queue.Job) (*queue.Result, error) {
+func (s *Sprite) Process(ctx context.Context, qjob *queue.Job) (*queue.Result, error) {
+	job, err := parseJob(qjob)
+	if err != nil {
+		return nil, err
+	}
 	res, _, err := s.run(ctx, job, true)
 	return res, err
 }
 
 // run is Process with seeking optional, so tests can show that both ways
 // pick the same frames; it also returns the capture for its statistics.
-func (s *Sprite) run(ctx context.Context, job *queue.Job, seek bool) (*queue.Result, *capture, error) {
+func (s *Sprite) run(ctx context.Context, job *task, seek bool) (*queue.Result, *capture, error) {
 	p := job.Pipeline.Sprite
 	if p == nil {
 		return nil, nil, osserr.New(osserr.InvalidArgument, "video/sprite: the task has no sprite parameters")
@@ -230,7 +234,7 @@ func rewind(ctx context.Context, in *Input, idx int, origin int64) error {
 
 // progressReporter maps frame times onto 0–99 % of the captured span
 // (100 % is reported when the sheets are written).
-func progressReporter(job *queue.Job, p *parser.Sprite, dur time.Duration) func(time.Duration) {
+func progressReporter(job *task, p *parser.Sprite, dur time.Duration) func(time.Duration) {
 	last := -1
 	return func(t time.Duration) {
 		if job.Progress == nil || dur <= p.Start {

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"sync"
 
+	"github.com/ossemu/ossemu/osserr"
 	"github.com/ossemu/ossemu/parser"
 	"github.com/ossemu/ossemu/queue"
 )
@@ -26,7 +27,7 @@ const jpegQuality = 90
 //     "_0_1.jpg"; the 0 is the stream index);
 //   - a name with an extension and no {index} is the same for every sheet,
 //     so each overwrites the previous one and only the last survives.
-func sheetKey(job *queue.Job, n int, size image.Point) string {
+func sheetKey(job *task, n int, size image.Point) string {
 	ext := string(job.Pipeline.Sprite.Format)
 	t := job.Pipeline.SaveAs.Object
 	key := t.Expand(sheetVars(job, n, size))
@@ -37,14 +38,14 @@ func sheetKey(job *queue.Job, n int, size image.Point) string {
 }
 
 // sheetBucket is the saveas bucket, by default the source bucket.
-func sheetBucket(job *queue.Job, size image.Point) string {
+func sheetBucket(job *task, size image.Point) string {
 	if job.Pipeline.SaveAs.Bucket.IsZero() {
 		return job.Bucket
 	}
 	return job.Pipeline.SaveAs.Bucket.Expand(sheetVars(job, 1, size))
 }
 
-func sheetVars(job *queue.Job, n int, size image.Point) parser.Vars {
+func sheetVars(job *task, n int, size image.Point) parser.Vars {
 	return parser.Vars{
 		Bucket:     job.Bucket,
 		Key:        job.Object,
@@ -57,7 +58,7 @@ func sheetVars(job *queue.Job, n int, size image.Point) parser.Vars {
 
 // writeSheet encodes sheet n into the job's work directory and returns its
 // output. Local disk failures are transient.
-func writeSheet(job *queue.Job, n int, img *image.RGBA) (queue.Output, error) {
+func writeSheet(job *task, n int, img *image.RGBA) (queue.Output, error) {
 	p := job.Pipeline.Sprite
 	size := img.Rect.Size()
 	out := queue.Output{
@@ -67,7 +68,7 @@ func writeSheet(job *queue.Job, n int, img *image.RGBA) (queue.Output, error) {
 	}
 	f, err := os.Create(out.Path)
 	if err != nil {
-		return out, queue.Transient(fmt.Errorf("video/sprite: creating sheet %d: %w", n, err))
+		return out, osserr.Transient(fmt.Errorf("video/sprite: creating sheet %d: %w", n, err))
 	}
 	defer f.Close()
 	w := bufio.NewWriterSize(f, 1<<20)
@@ -86,7 +87,7 @@ func writeSheet(job *queue.Job, n int, img *image.RGBA) (queue.Output, error) {
 		err = f.Close()
 	}
 	if err != nil {
-		return out, queue.Transient(fmt.Errorf("video/sprite: writing sheet %d: %w", n, err))
+		return out, osserr.Transient(fmt.Errorf("video/sprite: writing sheet %d: %w", n, err))
 	}
 	return out, nil
 }
@@ -95,7 +96,7 @@ func writeSheet(job *queue.Job, n int, img *image.RGBA) (queue.Output, error) {
 // JPEG/PNG encoding overlaps with decoding the next frames. At most one
 // sheet waits in the queue, which bounds memory to three sheets.
 type sheetWriter struct {
-	job  *queue.Job
+	job  *task
 	ch   chan *image.RGBA
 	done chan struct{}
 	once sync.Once
@@ -104,7 +105,7 @@ type sheetWriter struct {
 	err  error
 }
 
-func newSheetWriter(job *queue.Job) *sheetWriter {
+func newSheetWriter(job *task) *sheetWriter {
 	w := &sheetWriter{job: job, ch: make(chan *image.RGBA, 1), done: make(chan struct{})}
 	go func() {
 		defer close(w.done)

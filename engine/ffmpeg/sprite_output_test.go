@@ -210,7 +210,7 @@ func TestSpriteFailures(t *testing.T) {
 		t.Parallel()
 		job := spJob(t, spAVIOStore, gop, "video/sprite,f_jpg", "e/{index}")
 		job.Object = "nope.mp4"
-		_, err := NewSprite(DefaultConfig()).Process(context.Background(), job)
+		_, err := NewSprite(DefaultConfig()).Process(context.Background(), job.Job)
 		require.True(t, osserr.Is(err, osserr.NoSuchKey), "%v", err)
 	})
 }

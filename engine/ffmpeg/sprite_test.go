@@ -33,7 +33,7 @@ func spScrollClip(t testing.TB) string {
 
 // spJob builds a job for process on bucket "src", key "in.mp4", holding
 // clip, saving to saveas (an object template).
-func spJob(t testing.TB, store func(dir string) storage.Backend, clip, process, saveas string) *queue.Job {
+func spJob(t testing.TB, store func(dir string) storage.Backend, clip, process, saveas string) *task {
 	t.Helper()
 	dir := t.TempDir()
 	inPut(t, dir, "src", "in.mp4", clip)
@@ -42,11 +42,11 @@ func spJob(t testing.TB, store func(dir string) storage.Backend, clip, process, 
 	require.NoError(t, err, full)
 	work := filepath.Join(dir, "work")
 	require.NoError(t, os.MkdirAll(work, 0o755))
-	return &queue.Job{
-		TaskID: "t", Bucket: "src", Object: "in.mp4", Pipeline: pl, Storage: store(dir),
+	return &task{Job: &queue.Job{
+		TaskID: "t", Bucket: "src", Object: "in.mp4", Process: full, Storage: store(dir),
 		WorkDir: work, Threads: 2, CreatedAt: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC),
 		Progress: func(int) {},
-	}
+	}, Pipeline: pl}
 }
 
 func spPathStore(dir string) storage.Backend { return inPathStore{inDirStore{dir}} }
@@ -54,7 +54,7 @@ func spAVIOStore(dir string) storage.Backend { return inDirStore{dir} }
 
 // spRun runs the processor (seeking allowed) and returns the result and
 // the times of the captured frames.
-func spRun(t testing.TB, job *queue.Job, seek bool) (*queue.Result, []time.Duration, int) {
+func spRun(t testing.TB, job *task, seek bool) (*queue.Result, []time.Duration, int) {
 	t.Helper()
 	res, c, err := NewSprite(DefaultConfig()).run(context.Background(), job, seek)
 	require.NoError(t, err)

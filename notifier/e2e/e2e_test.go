@@ -23,6 +23,7 @@ import (
 	"github.com/ossemu/ossemu/engine/ffmpeg"
 	"github.com/ossemu/ossemu/internal/testutil"
 	"github.com/ossemu/ossemu/notifier"
+	"github.com/ossemu/ossemu/notifier/mns"
 	"github.com/ossemu/ossemu/parser"
 	"github.com/ossemu/ossemu/queue"
 	"github.com/ossemu/ossemu/server"
@@ -30,10 +31,7 @@ import (
 	"github.com/ossemu/ossemu/storage/local"
 )
 
-const (
-	ak, sk, region = "e2e-ak", "e2e-sk", "cn-hangzhou"
-	certPath       = "/_ossemu/mns/cert.pem"
-)
+const ak, sk, region = "e2e-ak", "e2e-sk", "cn-hangzhou"
 
 type push struct {
 	header http.Header
@@ -69,8 +67,11 @@ func newStack(t *testing.T) *stack {
 		w.WriteHeader(http.StatusNoContent)
 	}))
 	t.Cleanup(recv.Close)
+	broker, err := mns.NewBroker(ctx, q.DB())
+	require.NoError(t, err)
 	s.n, err = notifier.New(ctx, notifier.Config{DataDir: dir, Region: region,
-		Endpoints: []notifier.Endpoint{{Topic: "video-done", URL: recv.URL + "/hook", Format: notifier.FormatXML}}}, q.DB(), logger)
+		Endpoints: []notifier.Endpoint{{Topic: "video-done", URL: recv.URL + "/hook", Format: notifier.FormatXML}}},
+		notifier.Deps{DB: q.DB(), Broker: broker, Logger: logger})
 	require.NoError(t, err)
 
 	cfg := queue.DefaultConfig()
@@ -85,16 +86,9 @@ func newStack(t *testing.T) *stack {
 	srv, err := server.New(server.Config{Region: region}, server.Deps{Storage: store, Tasks: q, Notifications: s.n, Logger: logger,
 		Verifier: auth.New(auth.Config{Credentials: auth.Credentials{AccessKeyID: ak, AccessKeySecret: sk}, Region: region})})
 	require.NoError(t, err)
-	cert := s.n.Signer().CertHandler()
-	oss := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == certPath {
-			cert.ServeHTTP(w, r)
-			return
-		}
-		srv.Handler().ServeHTTP(w, r)
-	}))
+	oss := httptest.NewServer(srv.Handler()) // serves the push-signing certificate too
 	s.url = oss.URL
-	s.n.SetCertURL(oss.URL + certPath)
+	s.n.SetCertURL(oss.URL + server.CertPath)
 
 	rctx, stop := context.WithCancel(ctx)
 	done := make(chan struct{}, 2)

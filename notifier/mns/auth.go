@@ -11,8 +11,6 @@ import (
 	"sort"
 	"strings"
 	"time"
-
-	"github.com/ossemu/ossemu/notifier"
 )
 
 // StringToSign is what an MNS client signs: VERB, Content-MD5, Content-Type,
@@ -43,26 +41,26 @@ func Sign(secret, stringToSign string) string {
 func (s *Server) authenticate(r *http.Request, body []byte) error {
 	authz := strings.TrimSpace(r.Header.Get("Authorization"))
 	if authz == "" {
-		return &notifier.Error{Code: "MissingAuthorizationHeader", Status: http.StatusForbidden, Message: "The Authorization header is missing."}
+		return &Error{Code: "MissingAuthorizationHeader", Status: http.StatusForbidden, Message: "The Authorization header is missing."}
 	}
 	cred, ok := strings.CutPrefix(authz, "MNS ")
 	ak, sig, ok2 := strings.Cut(strings.TrimSpace(cred), ":")
 	if !ok || !ok2 || ak == "" || sig == "" {
-		return &notifier.Error{Code: "InvalidAuthorizationHeader", Status: http.StatusForbidden, Message: "The Authorization header must be \"MNS <AccessKeyId>:<Signature>\"."}
+		return &Error{Code: "InvalidAuthorizationHeader", Status: http.StatusForbidden, Message: "The Authorization header must be \"MNS <AccessKeyId>:<Signature>\"."}
 	}
 	if ak != s.cfg.AccessKeyID {
-		return &notifier.Error{Code: "InvalidAccessKeyId", Status: http.StatusForbidden, Message: "The AccessKeyId " + ak + " is not the emulator's."}
+		return &Error{Code: "InvalidAccessKeyId", Status: http.StatusForbidden, Message: "The AccessKeyId " + ak + " is not the emulator's."}
 	}
 	date := r.Header.Get("Date")
 	if date == "" {
-		return &notifier.Error{Code: "MissingDateHeader", Status: http.StatusForbidden, Message: "The Date header is missing."}
+		return &Error{Code: "MissingDateHeader", Status: http.StatusForbidden, Message: "The Date header is missing."}
 	}
 	t, err := http.ParseTime(date)
 	if err != nil {
-		return &notifier.Error{Code: "InvalidDateHeader", Status: http.StatusForbidden, Message: "The Date header " + date + " is not an HTTP date."}
+		return &Error{Code: "InvalidDateHeader", Status: http.StatusForbidden, Message: "The Date header " + date + " is not an HTTP date."}
 	}
 	if d := s.now().Sub(t); d > s.cfg.MaxSkew || d < -s.cfg.MaxSkew {
-		return &notifier.Error{Code: "TimeExpired", Status: http.StatusForbidden, Message: "The Date header is more than " + s.cfg.MaxSkew.String() + " from the server time."}
+		return &Error{Code: "TimeExpired", Status: http.StatusForbidden, Message: "The Date header is more than " + s.cfg.MaxSkew.String() + " from the server time."}
 	}
 	// The resource is the request URI exactly as sent; a client may also
 	// have signed the decoded path, so both are tried (both keyed with the
@@ -81,7 +79,7 @@ func (s *Server) authenticate(r *http.Request, body []byte) error {
 			return checkContentMD5(r.Header.Get("Content-MD5"), body)
 		}
 	}
-	return &notifier.Error{Code: "SignatureDoesNotMatch", Status: http.StatusForbidden,
+	return &Error{Code: "SignatureDoesNotMatch", Status: http.StatusForbidden,
 		Message: "The request signature we calculated does not match the signature you provided. String to sign: " + strings.ReplaceAll(expected, "\n", "\\n")}
 }
 
@@ -102,7 +100,7 @@ func checkContentMD5(header string, body []byte) error {
 			return nil
 		}
 	}
-	return notifier.Errf("InvalidDigest", "The Content-MD5 %s does not match the body.", header)
+	return Errf("InvalidDigest", "The Content-MD5 %s does not match the body.", header)
 }
 
 // DefaultMaxSkew is how far a request's Date may be from the server clock.

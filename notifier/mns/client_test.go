@@ -183,9 +183,11 @@ type (
 	}
 )
 
-// env is one emulator: a notifier on its own database and the MNS server.
+// env is one emulator: a notifier and a broker on its own database, and
+// the MNS server.
 type env struct {
 	n      *notifier.Notifier
+	b      *Broker
 	srv    *httptest.Server
 	c      *client
 	db     *sql.DB
@@ -202,13 +204,15 @@ func start(t *testing.T, dir string, db *sql.DB, mod func(*notifier.Config)) *en
 	if mod != nil {
 		mod(&cfg)
 	}
-	n, err := notifier.New(context.Background(), cfg, db, nil)
+	b, err := NewBroker(context.Background(), db)
 	require.NoError(t, err)
-	s, err := New(Config{AccessKeyID: testAK, AccessKeySecret: testSK}, n, nil)
+	n, err := notifier.New(context.Background(), cfg, notifier.Deps{DB: db, Broker: b})
+	require.NoError(t, err)
+	s, err := New(Config{AccessKeyID: testAK, AccessKeySecret: testSK}, b, n, nil)
 	require.NoError(t, err)
 	srv := httptest.NewServer(s.Handler())
 	ctx, cancel := context.WithCancel(context.Background())
-	e := &env{n: n, srv: srv, c: &client{base: srv.URL, ak: testAK, sk: testSK}, db: db, dir: dir, cancel: cancel, done: make(chan error, 1)}
+	e := &env{n: n, b: b, srv: srv, c: &client{base: srv.URL, ak: testAK, sk: testSK}, db: db, dir: dir, cancel: cancel, done: make(chan error, 1)}
 	go func() { e.done <- n.Run(ctx) }()
 	t.Cleanup(e.stop)
 	return e

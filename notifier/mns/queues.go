@@ -17,12 +17,12 @@ func decode(body []byte, v any) error {
 		return nil
 	}
 	if err := xml.Unmarshal(body, v); err != nil {
-		return notifier.Errf(notifier.CodeMalformedXML, "The request body is not valid MNS XML: %v.", err)
+		return Errf(CodeMalformedXML, "The request body is not valid MNS XML: %v.", err)
 	}
 	return nil
 }
 
-func queueDoc(q *notifier.Queue) queueXML {
+func queueDoc(q *Queue) queueXML {
 	return queueXML{QueueName: q.Name, CreateTime: q.Created, LastModifyTime: q.Modified, DelaySeconds: q.Delay,
 		MaximumMessageSize: q.MaxSize, MessageRetentionPeriod: q.Retention, VisibilityTimeout: q.Visibility,
 		PollingWaitSeconds: q.PollingWait, ActiveMessages: q.Active, InactiveMessages: q.Inactive,
@@ -38,9 +38,9 @@ func (s *Server) createQueue(r *http.Request, body []byte, w http.ResponseWriter
 	}
 	name := chi.URLParam(r, "queue")
 	override := r.URL.Query().Get("metaoverride") == "true"
-	q := notifier.Queue{Name: name}
+	q := Queue{Name: name}
 	if override {
-		old, err := s.n.GetQueue(r.Context(), name)
+		old, err := s.b.GetQueue(r.Context(), name)
 		if err != nil {
 			return err
 		}
@@ -59,7 +59,7 @@ func (s *Server) createQueue(r *http.Request, body []byte, w http.ResponseWriter
 	if req.LoggingEnabled != nil {
 		q.Logging = *req.LoggingEnabled
 	}
-	created, err := s.n.CreateQueue(r.Context(), q, override)
+	created, err := s.b.CreateQueue(r.Context(), q, override)
 	if err != nil {
 		return err
 	}
@@ -67,7 +67,7 @@ func (s *Server) createQueue(r *http.Request, body []byte, w http.ResponseWriter
 }
 
 func (s *Server) getQueue(r *http.Request, _ []byte, w http.ResponseWriter) error {
-	q, err := s.n.GetQueue(r.Context(), chi.URLParam(r, "queue"))
+	q, err := s.b.GetQueue(r.Context(), chi.URLParam(r, "queue"))
 	if err != nil {
 		return err
 	}
@@ -76,7 +76,7 @@ func (s *Server) getQueue(r *http.Request, _ []byte, w http.ResponseWriter) erro
 }
 
 func (s *Server) deleteQueue(r *http.Request, _ []byte, w http.ResponseWriter) error {
-	if err := s.n.DeleteQueue(r.Context(), chi.URLParam(r, "queue")); err != nil {
+	if err := s.b.DeleteQueue(r.Context(), chi.URLParam(r, "queue")); err != nil {
 		return err
 	}
 	return noContent(w)
@@ -87,13 +87,13 @@ func (s *Server) listQueues(r *http.Request, _ []byte, w http.ResponseWriter) er
 	if err != nil {
 		return err
 	}
-	qs, next, err := s.n.ListQueues(r.Context(), prefix, marker, limit)
+	qs, next, err := s.b.ListQueues(r.Context(), prefix, marker, limit)
 	if err != nil {
 		return err
 	}
 	writeXML(w, http.StatusOK, queuesXML{NextMarker: next, Queues: listEntries(qs, meta,
-		func(q *notifier.Queue) any { return queueDoc(q) },
-		func(q *notifier.Queue) any { return queueURL{resourceURL(r, "queues/"+q.Name)} })})
+		func(q *Queue) any { return queueDoc(q) },
+		func(q *Queue) any { return queueURL{resourceURL(r, "queues/"+q.Name)} })})
 	return nil
 }
 
@@ -104,13 +104,13 @@ func (s *Server) sendMessage(r *http.Request, body []byte, w http.ResponseWriter
 	var batch batchRequest
 	if xml.Unmarshal(body, &batch) == nil {
 		if len(batch.Messages) == 0 || len(batch.Messages) > 16 {
-			return notifier.Errf(notifier.CodeInvalidArgument, "A batch holds 1 to 16 messages, not %d.", len(batch.Messages))
+			return Errf(CodeInvalidArgument, "A batch holds 1 to 16 messages, not %d.", len(batch.Messages))
 		}
 		doc := batchSentXML{}
 		failed := false
 		for _, m := range batch.Messages {
-			sent, err := s.n.SendMessage(r.Context(), queue, m.MessageBody, delayOf(m), m.Priority)
-			if e, ok := notifier.AsError(err); ok && e.Code != notifier.CodeQueueNotExist {
+			sent, err := s.b.SendMessage(r.Context(), queue, m.MessageBody, delayOf(m), m.Priority)
+			if e, ok := AsError(err); ok && e.Code != CodeQueueNotExist {
 				failed = true
 				doc.Messages = append(doc.Messages, batchSentEntry{ErrorCode: e.Code, ErrorMessage: e.Message})
 				continue
@@ -131,7 +131,7 @@ func (s *Server) sendMessage(r *http.Request, body []byte, w http.ResponseWriter
 	if err := decode(body, &m); err != nil {
 		return err
 	}
-	sent, err := s.n.SendMessage(r.Context(), queue, m.MessageBody, delayOf(m), m.Priority)
+	sent, err := s.b.SendMessage(r.Context(), queue, m.MessageBody, delayOf(m), m.Priority)
 	if err != nil {
 		return err
 	}
@@ -151,7 +151,7 @@ func delayOf(m messageRequest) int {
 // PollingWaitSeconds applies.
 func (s *Server) receiveMessage(r *http.Request, _ []byte, w http.ResponseWriter) error {
 	name := chi.URLParam(r, "queue")
-	q, err := s.n.GetQueue(r.Context(), name)
+	q, err := s.b.GetQueue(r.Context(), name)
 	if err != nil {
 		return err
 	}
@@ -167,7 +167,7 @@ func (s *Server) receiveMessage(r *http.Request, _ []byte, w http.ResponseWriter
 	if peek {
 		wait = 0
 	}
-	msgs, err := s.n.ReceiveMessages(r.Context(), name, num, time.Duration(wait)*time.Second, peek)
+	msgs, err := s.b.ReceiveMessages(r.Context(), name, num, time.Duration(wait)*time.Second, peek)
 	if err != nil {
 		return err
 	}
@@ -190,7 +190,7 @@ func (s *Server) receiveMessage(r *http.Request, _ []byte, w http.ResponseWriter
 func (s *Server) deleteMessage(r *http.Request, body []byte, w http.ResponseWriter) error {
 	queue := chi.URLParam(r, "queue")
 	if h := r.URL.Query().Get("ReceiptHandle"); h != "" || len(bytes.TrimSpace(body)) == 0 {
-		if err := s.n.DeleteMessage(r.Context(), queue, h); err != nil {
+		if err := s.b.DeleteMessage(r.Context(), queue, h); err != nil {
 			return err
 		}
 		return noContent(w)
@@ -201,8 +201,8 @@ func (s *Server) deleteMessage(r *http.Request, body []byte, w http.ResponseWrit
 	}
 	doc := deleteErrorsXML{}
 	for _, h := range req.Handles {
-		err := s.n.DeleteMessage(r.Context(), queue, h)
-		if e, ok := notifier.AsError(err); ok && e.Code != notifier.CodeQueueNotExist {
+		err := s.b.DeleteMessage(r.Context(), queue, h)
+		if e, ok := AsError(err); ok && e.Code != CodeQueueNotExist {
 			doc.Errors = append(doc.Errors, deleteErrorXML{ErrorCode: e.Code, ErrorMessage: e.Message, ReceiptHandle: h})
 			continue
 		}
@@ -221,13 +221,13 @@ func (s *Server) deleteMessage(r *http.Request, body []byte, w http.ResponseWrit
 func (s *Server) changeVisibility(r *http.Request, _ []byte, w http.ResponseWriter) error {
 	q := r.URL.Query()
 	if !q.Has("VisibilityTimeout") {
-		return notifier.Errf(notifier.CodeMissingVisibilityTimeout, "VisibilityTimeout is missing.")
+		return Errf(CodeMissingVisibilityTimeout, "VisibilityTimeout is missing.")
 	}
 	timeout, err := intParam(r, "VisibilityTimeout", 0, 0, 43200)
 	if err != nil {
 		return err
 	}
-	receipt, next, err := s.n.ChangeVisibility(r.Context(), chi.URLParam(r, "queue"), q.Get("ReceiptHandle"), timeout)
+	receipt, next, err := s.b.ChangeVisibility(r.Context(), chi.URLParam(r, "queue"), q.Get("ReceiptHandle"), timeout)
 	if err != nil {
 		return err
 	}

@@ -1,9 +1,13 @@
-// Package mns is ossemu's built-in MNS (SMQ) service: the queue, topic and
-// subscription API of MNS 2015-06-06, enough for MNS SDK consumers to
-// receive task notifications by long-polling a queue subscribed to the
-// notify topic. It runs on its own listener (--mns-addr) because its paths
-// (/queues, /topics) would collide with bucket names on the OSS port. State
-// lives in the notifier's SQLite tables, so nothing is lost on restart.
+// Package mns is ossemu's built-in MNS (SMQ) service: the broker's state
+// (Broker: queues, topics, subscriptions, queue messages) and the queue,
+// topic and subscription API of MNS 2015-06-06 over it (Server), enough for
+// MNS SDK consumers to receive task notifications by long-polling a queue
+// subscribed to the notify topic. The API runs on its own listener
+// (--mns-addr) because its paths (/queues, /topics) would collide with
+// bucket names on the OSS port. The state lives in SQLite tables next to the
+// notifier's outbox, so nothing is lost on restart; the package imports
+// notifier (for the outbox MNS Publish writes to) and implements its Broker
+// interface (for the dispatcher's fan-out and queue deliveries).
 package mns
 
 import (
@@ -46,9 +50,11 @@ func (c *Config) Validate() error {
 	return nil
 }
 
-// Server is the MNS HTTP API over a Notifier.
+// Server is the MNS HTTP API over a Broker; Publish writes to the
+// notifier's outbox.
 type Server struct {
 	cfg     Config
+	b       *Broker
 	n       *notifier.Notifier
 	log     *slog.Logger
 	now     func() time.Time
@@ -56,14 +62,17 @@ type Server struct {
 }
 
 // New builds the service; serve it with Handler on its own listener.
-func New(cfg Config, n *notifier.Notifier, log *slog.Logger) (*Server, error) {
+func New(cfg Config, b *Broker, n *notifier.Notifier, log *slog.Logger) (*Server, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
+	}
+	if b == nil || n == nil {
+		return nil, errors.New("mns: a broker and a notifier are required")
 	}
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{cfg: cfg, n: n, log: log, now: time.Now}
+	s := &Server{cfg: cfg, b: b, n: n, log: log, now: time.Now}
 	r := chi.NewRouter()
 	r.Get("/queues", s.wrap(s.listQueues))
 	r.Put("/queues/{queue}", s.wrap(s.createQueue))
@@ -83,10 +92,10 @@ func New(cfg Config, n *notifier.Notifier, log *slog.Logger) (*Server, error) {
 	r.Get("/topics/{topic}/subscriptions/{sub}", s.wrap(s.getSubscription))
 	r.Delete("/topics/{topic}/subscriptions/{sub}", s.wrap(s.unsubscribe))
 	r.NotFound(s.wrap(func(*http.Request, []byte, http.ResponseWriter) error {
-		return notifier.Errf("InvalidRequestURL", "The request URL is not an MNS resource.")
+		return Errf("InvalidRequestURL", "The request URL is not an MNS resource.")
 	}))
 	r.MethodNotAllowed(s.wrap(func(*http.Request, []byte, http.ResponseWriter) error {
-		return notifier.Errf("InvalidRequestURL", "The method is not allowed on this MNS resource.")
+		return Errf("InvalidRequestURL", "The method is not allowed on this MNS resource.")
 	}))
 	s.handler = r
 	return s, nil
@@ -108,7 +117,7 @@ func (s *Server) wrap(h handlerFunc) http.HandlerFunc {
 		w.Header().Set("Server", "AliyunMQS")
 		body, err := io.ReadAll(io.LimitReader(r.Body, s.cfg.MaxBody+1))
 		if err == nil && int64(len(body)) > s.cfg.MaxBody {
-			err = notifier.Errf(notifier.CodeInvalidArgument, "The request body is larger than %d bytes.", s.cfg.MaxBody)
+			err = Errf(CodeInvalidArgument, "The request body is larger than %d bytes.", s.cfg.MaxBody)
 		}
 		if err == nil {
 			err = s.authenticate(r, body)
@@ -123,13 +132,13 @@ func (s *Server) wrap(h handlerFunc) http.HandlerFunc {
 }
 
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, reqID string, err error) {
-	e, ok := notifier.AsError(err)
+	e, ok := AsError(err)
 	if !ok {
 		if r.Context().Err() != nil {
 			return // the client went away during a long poll
 		}
 		s.log.ErrorContext(r.Context(), "mns: internal error", "method", r.Method, "path", r.URL.Path, "err", err)
-		e = &notifier.Error{Code: "InternalError", Status: http.StatusInternalServerError, Message: "Internal error."}
+		e = &Error{Code: "InternalError", Status: http.StatusInternalServerError, Message: "Internal error."}
 	}
 	writeXML(w, e.Status, errorXML{Code: e.Code, Message: e.Message, RequestId: reqID, HostId: "http://" + r.Host})
 }
@@ -142,7 +151,7 @@ func intParam(r *http.Request, name string, def, lo, hi int) (int, error) {
 	}
 	k, err := strconv.Atoi(v)
 	if err != nil || k < lo || k > hi {
-		return 0, notifier.Errf(notifier.CodeInvalidArgument, "%s %q must be an integer in [%d, %d].", name, v, lo, hi)
+		return 0, Errf(CodeInvalidArgument, "%s %q must be an integer in [%d, %d].", name, v, lo, hi)
 	}
 	return k, nil
 }
@@ -154,7 +163,7 @@ func listParams(r *http.Request) (prefix, marker string, limit int, meta bool, e
 	if v := h.Get("x-mns-ret-number"); v != "" {
 		limit, err = strconv.Atoi(v)
 		if err != nil || limit < 1 || limit > 1000 {
-			return "", "", 0, false, notifier.Errf(notifier.CodeInvalidArgument, "x-mns-ret-number %q must be in [1, 1000].", v)
+			return "", "", 0, false, Errf(CodeInvalidArgument, "x-mns-ret-number %q must be in [1, 1000].", v)
 		}
 	}
 	return h.Get("x-mns-prefix"), h.Get("x-mns-marker"), limit, h.Get("x-mns-with-meta") == "true", nil

@@ -8,7 +8,7 @@ import (
 	"github.com/ossemu/ossemu/notifier"
 )
 
-func topicDoc(t *notifier.Topic) topicXML {
+func topicDoc(t *Topic) topicXML {
 	return topicXML{TopicName: t.Name, CreateTime: t.Created, LastModifyTime: t.Modified, MaximumMessageSize: t.MaxSize,
 		MessageRetentionPeriod: 86400, MessageCount: t.Messages, LoggingEnabled: t.Logging}
 }
@@ -21,9 +21,9 @@ func (s *Server) createTopic(r *http.Request, body []byte, w http.ResponseWriter
 	}
 	name := chi.URLParam(r, "topic")
 	override := r.URL.Query().Get("metaoverride") == "true"
-	t := notifier.Topic{Name: name}
+	t := Topic{Name: name}
 	if override {
-		old, err := s.n.GetTopic(r.Context(), name)
+		old, err := s.b.GetTopic(r.Context(), name)
 		if err != nil {
 			return err
 		}
@@ -36,9 +36,9 @@ func (s *Server) createTopic(r *http.Request, body []byte, w http.ResponseWriter
 		t.Logging = *req.LoggingEnabled
 	}
 	if t.MaxSize != 0 && (t.MaxSize < 1024 || t.MaxSize > 65536) {
-		return notifier.Errf(notifier.CodeInvalidArgument, "MaximumMessageSize %d must be in [1024, 65536].", t.MaxSize)
+		return Errf(CodeInvalidArgument, "MaximumMessageSize %d must be in [1024, 65536].", t.MaxSize)
 	}
-	created, err := s.n.CreateTopic(r.Context(), t, override)
+	created, err := s.b.CreateTopic(r.Context(), t, override)
 	if err != nil {
 		return err
 	}
@@ -46,7 +46,7 @@ func (s *Server) createTopic(r *http.Request, body []byte, w http.ResponseWriter
 }
 
 func (s *Server) getTopic(r *http.Request, _ []byte, w http.ResponseWriter) error {
-	t, err := s.n.GetTopic(r.Context(), chi.URLParam(r, "topic"))
+	t, err := s.b.GetTopic(r.Context(), chi.URLParam(r, "topic"))
 	if err != nil {
 		return err
 	}
@@ -55,7 +55,7 @@ func (s *Server) getTopic(r *http.Request, _ []byte, w http.ResponseWriter) erro
 }
 
 func (s *Server) deleteTopic(r *http.Request, _ []byte, w http.ResponseWriter) error {
-	if err := s.n.DeleteTopic(r.Context(), chi.URLParam(r, "topic")); err != nil {
+	if err := s.b.DeleteTopic(r.Context(), chi.URLParam(r, "topic")); err != nil {
 		return err
 	}
 	return noContent(w)
@@ -66,13 +66,13 @@ func (s *Server) listTopics(r *http.Request, _ []byte, w http.ResponseWriter) er
 	if err != nil {
 		return err
 	}
-	ts, next, err := s.n.ListTopics(r.Context(), prefix, marker, limit)
+	ts, next, err := s.b.ListTopics(r.Context(), prefix, marker, limit)
 	if err != nil {
 		return err
 	}
 	writeXML(w, http.StatusOK, topicsXML{NextMarker: next, Topics: listEntries(ts, meta,
-		func(t *notifier.Topic) any { return topicDoc(t) },
-		func(t *notifier.Topic) any { return topicURL{resourceURL(r, "topics/"+t.Name)} })})
+		func(t *Topic) any { return topicDoc(t) },
+		func(t *Topic) any { return topicURL{resourceURL(r, "topics/"+t.Name)} })})
 	return nil
 }
 
@@ -84,14 +84,14 @@ func (s *Server) publish(r *http.Request, body []byte, w http.ResponseWriter) er
 		return err
 	}
 	topic := chi.URLParam(r, "topic")
-	t, err := s.n.GetTopic(r.Context(), topic)
+	t, err := s.b.GetTopic(r.Context(), topic)
 	if err != nil {
 		return err
 	}
 	if len(m.MessageBody) > t.MaxSize {
-		return notifier.Errf(notifier.CodeInvalidArgument, "The message body is %d bytes, more than the topic's MaximumMessageSize %d.", len(m.MessageBody), t.MaxSize)
+		return Errf(CodeInvalidArgument, "The message body is %d bytes, more than the topic's MaximumMessageSize %d.", len(m.MessageBody), t.MaxSize)
 	}
-	id, err := s.n.Publish(r.Context(), topic, m.MessageBody, m.MessageTag, false)
+	id, err := s.b.Publish(r.Context(), s.n, topic, m.MessageBody, m.MessageTag)
 	if err != nil {
 		return err
 	}
@@ -99,7 +99,7 @@ func (s *Server) publish(r *http.Request, body []byte, w http.ResponseWriter) er
 	return nil
 }
 
-func (s *Server) subscriptionDoc(sub *notifier.Subscription) subscriptionXML {
+func (s *Server) subscriptionDoc(sub *Subscription) subscriptionXML {
 	owner := s.n.Config().AccountID
 	return subscriptionXML{SubscriptionName: sub.Name, Subscriber: owner, TopicOwner: owner, TopicName: sub.Topic,
 		Endpoint: sub.Endpoint, NotifyStrategy: sub.Strategy, NotifyContentFormat: string(sub.Format),
@@ -115,16 +115,16 @@ func (s *Server) subscribe(r *http.Request, body []byte, w http.ResponseWriter) 
 	}
 	topic, name := chi.URLParam(r, "topic"), chi.URLParam(r, "sub")
 	if r.URL.Query().Get("metaoverride") == "true" {
-		if err := s.n.SetSubscriptionStrategy(r.Context(), topic, name, req.NotifyStrategy); err != nil {
+		if err := s.b.SetSubscriptionStrategy(r.Context(), topic, name, req.NotifyStrategy); err != nil {
 			return err
 		}
 		return noContent(w)
 	}
 	format, err := notifier.ParseFormat(req.NotifyContentFormat)
 	if err != nil {
-		return notifier.Errf(notifier.CodeInvalidArgument, "NotifyContentFormat %q must be XML, JSON or SIMPLIFIED.", req.NotifyContentFormat)
+		return Errf(CodeInvalidArgument, "NotifyContentFormat %q must be XML, JSON or SIMPLIFIED.", req.NotifyContentFormat)
 	}
-	created, err := s.n.Subscribe(r.Context(), notifier.Subscription{Topic: topic, Name: name, Endpoint: req.Endpoint,
+	created, err := s.b.Subscribe(r.Context(), Subscription{Topic: topic, Name: name, Endpoint: req.Endpoint,
 		FilterTag: req.FilterTag, Strategy: req.NotifyStrategy, Format: format})
 	if err != nil {
 		return err
@@ -133,7 +133,7 @@ func (s *Server) subscribe(r *http.Request, body []byte, w http.ResponseWriter) 
 }
 
 func (s *Server) getSubscription(r *http.Request, _ []byte, w http.ResponseWriter) error {
-	sub, err := s.n.GetSubscription(r.Context(), chi.URLParam(r, "topic"), chi.URLParam(r, "sub"))
+	sub, err := s.b.GetSubscription(r.Context(), chi.URLParam(r, "topic"), chi.URLParam(r, "sub"))
 	if err != nil {
 		return err
 	}
@@ -142,7 +142,7 @@ func (s *Server) getSubscription(r *http.Request, _ []byte, w http.ResponseWrite
 }
 
 func (s *Server) unsubscribe(r *http.Request, _ []byte, w http.ResponseWriter) error {
-	if err := s.n.Unsubscribe(r.Context(), chi.URLParam(r, "topic"), chi.URLParam(r, "sub")); err != nil {
+	if err := s.b.Unsubscribe(r.Context(), chi.URLParam(r, "topic"), chi.URLParam(r, "sub")); err != nil {
 		return err
 	}
 	return noContent(w)
@@ -154,13 +154,13 @@ func (s *Server) listSubscriptions(r *http.Request, _ []byte, w http.ResponseWri
 		return err
 	}
 	topic := chi.URLParam(r, "topic")
-	subs, next, err := s.n.ListSubscriptions(r.Context(), topic, prefix, marker, limit)
+	subs, next, err := s.b.ListSubscriptions(r.Context(), topic, prefix, marker, limit)
 	if err != nil {
 		return err
 	}
 	writeXML(w, http.StatusOK, subscriptionsXML{NextMarker: next, Subscriptions: listEntries(subs, meta,
-		func(sub *notifier.Subscription) any { return s.subscriptionDoc(sub) },
-		func(sub *notifier.Subscription) any {
+		func(sub *Subscription) any { return s.subscriptionDoc(sub) },
+		func(sub *Subscription) any {
 			return subscriptionURL{resourceURL(r, "topics/"+topic+"/subscriptions/"+sub.Name)}
 		})})
 	return nil

@@ -4,8 +4,6 @@ import (
 	"encoding/xml"
 	"io"
 	"net/http"
-
-	"github.com/ossemu/ossemu/notifier"
 )
 
 // The MNS documents, as the MNS SDKs send and parse them. Every response
@@ -183,7 +181,7 @@ type (
 	}
 )
 
-func received(m notifier.QueueMessage) receivedXML {
+func received(m QueueMessage) receivedXML {
 	return receivedXML{MessageId: m.ID, ReceiptHandle: m.Receipt, MessageBodyMD5: m.BodyMD5, MessageBody: m.Body,
 		EnqueueTime: m.EnqueueTime, NextVisibleTime: m.NextVisible, FirstDequeueTime: m.FirstDequeue,
 		DequeueCount: m.DequeueCount, Priority: m.Priority}

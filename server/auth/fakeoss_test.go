@@ -55,9 +55,9 @@ func (c *countingBody) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// resourceOf resolves bucket and key the way oss-reference §5 says the
-// router does: an IP or localhost host means path style, otherwise the
-// first label of Host is the bucket.
+// resourceOf resolves bucket and key the way the router does: an IP or
+// localhost host means path style, otherwise the first label of Host is the
+// bucket.
 func resourceOf(r *http.Request) Resource {
 	host := r.Host
 	if h, _, err := net.SplitHostPort(host); err == nil {

@@ -73,7 +73,7 @@ type qpair struct {
 // canonicalQueriesV4 returns the distinct canonical query strings a signer
 // may have used, the standard one first:
 //   - decoded then re-encoded per RFC 3986, sorted by encoded key, a bare key
-//     for an empty value (v1 and v2 Go SDKs, the §6 vectors);
+//     for an empty value (v1 and v2 Go SDKs, and their signer tests' vectors);
 //   - the same but keeping "k=" where the wire had it (ali-oss signs "" as "k=");
 //   - the wire bytes with '+' read as %20 (v2 signs its RawQuery as is, which
 //     differs only when a client under-encodes);

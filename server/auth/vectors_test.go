@@ -142,9 +142,9 @@ func field(t *testing.T, err error, name string) string {
 	return ""
 }
 
-// TestVectorsStringToSign checks that ossemu builds exactly the reference
-// strings of oss-reference §6, by reading them back from the error a wrong
-// signature produces.
+// TestVectorsStringToSign checks that ossemu builds exactly the strings to
+// sign (V1) and canonical requests (V4) the SDKs' signer tests expect, by
+// reading them back from the error a wrong signature produces.
 func TestVectorsStringToSign(t *testing.T) {
 	t.Parallel()
 	t2022 := time.Date(2022, 12, 28, 10, 27, 41, 0, time.UTC)

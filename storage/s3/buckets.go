@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/ossemu/ossemu/internal/names"
 	"github.com/ossemu/ossemu/osserr"
 	"github.com/ossemu/ossemu/storage"
 )
@@ -51,7 +52,7 @@ func (b *Backend) ListBuckets(ctx context.Context) ([]storage.Bucket, error) {
 				continue
 			}
 			name = name[len(b.cfg.BucketPrefix):]
-			if !storage.ValidBucketName(name) {
+			if !names.ValidBucketName(name) {
 				continue // not a name OSS clients could address
 			}
 			out = append(out, storage.Bucket{Name: name, Created: timeOf(bk.CreationDate)})
@@ -68,7 +69,7 @@ func (b *Backend) ListBuckets(ctx context.Context) ([]storage.Bucket, error) {
 // StatBucket returns one bucket; S3 reports creation dates only in
 // ListBuckets, so that is what it reads.
 func (b *Backend) StatBucket(ctx context.Context, bucket string) (storage.Bucket, error) {
-	if !storage.ValidBucketName(bucket) {
+	if !names.ValidBucketName(bucket) {
 		return storage.Bucket{}, osserr.New(osserr.NoSuchBucket, "the bucket %q does not exist", bucket)
 	}
 	list, err := b.ListBuckets(ctx)

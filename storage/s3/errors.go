@@ -10,14 +10,11 @@ import (
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/ossemu/ossemu/osserr"
-	"github.com/ossemu/ossemu/queue"
 )
 
-// errEntityTooSmall is OSS's answer when a non-last part is too small; S3
-// stores need 5 MiB parts where OSS accepts 100 KiB.
-var errEntityTooSmall = osserr.Code{Name: "EntityTooSmall", Status: http.StatusBadRequest, EC: "0042-00000005"}
-
-// codes maps S3 error codes that mean the same thing on OSS.
+// codes maps S3 error codes that mean the same thing on OSS. EntityTooSmall
+// matters more than on OSS: S3 stores need 5 MiB parts where OSS accepts
+// 100 KiB.
 var codes = map[string]osserr.Code{
 	"NoSuchBucket":            osserr.NoSuchBucket,
 	"NoSuchKey":               osserr.NoSuchKey,
@@ -32,7 +29,7 @@ var codes = map[string]osserr.Code{
 	"InvalidDigest":           osserr.InvalidDigest,
 	"IncompleteBody":          osserr.IncompleteBody,
 	"EntityTooLarge":          osserr.EntityTooLarge,
-	"EntityTooSmall":          errEntityTooSmall,
+	"EntityTooSmall":          osserr.EntityTooSmall,
 	"InvalidRange":            osserr.InvalidRange,
 	"PreconditionFailed":      osserr.PreconditionFailed,
 	"KeyTooLongError":         osserr.InvalidObjectName,
@@ -52,7 +49,7 @@ var retryable = map[string]bool{
 }
 
 // mapErr turns an S3 SDK error into an *osserr.Error. Failures a later retry
-// may cure (network, 5xx, throttling) are also marked queue.Transient so a
+// may cure (network, 5xx, throttling) are also marked osserr.Transient so a
 // media task that met them is retried rather than failed. what names the
 // operation and resource for the message.
 func mapErr(err error, what string) error {
@@ -100,7 +97,7 @@ func mapErr(err error, what string) error {
 }
 
 func transient(err error, what string) error {
-	return queue.Transient(osserr.Wrap(osserr.InternalError, err, "the S3 backend failed %s; try again", what))
+	return osserr.Transient(osserr.Wrap(osserr.InternalError, err, "the S3 backend failed %s; try again", what))
 }
 
 // httpStatus returns err's HTTP status, or 0.

@@ -9,7 +9,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ossemu/ossemu/osserr"
-	"github.com/ossemu/ossemu/queue"
 	"github.com/ossemu/ossemu/storage"
 	"github.com/ossemu/ossemu/storage/s3"
 	"github.com/ossemu/ossemu/storage/s3/s3test"
@@ -29,11 +28,11 @@ func TestUnreachableIsTransient(t *testing.T) {
 	ctx := context.Background()
 	_, err = b.PutObject(ctx, "bucket", "k", strings.NewReader("x"), storage.PutOptions{Size: -1})
 	requireCode(t, err, osserr.InternalError)
-	require.True(t, queue.IsTransient(err), "%v", err)
+	require.True(t, osserr.IsTransient(err), "%v", err)
 	_, err = b.GetObject(ctx, "bucket", "k")
-	require.True(t, queue.IsTransient(err), "%v", err)
+	require.True(t, osserr.IsTransient(err), "%v", err)
 	_, err = b.ListBuckets(ctx)
-	require.True(t, queue.IsTransient(err), "%v", err)
+	require.True(t, osserr.IsTransient(err), "%v", err)
 }
 
 func TestConfigValidate(t *testing.T) {

@@ -42,15 +42,6 @@ func encodeMeta(opts storage.PutOptions, crc uint64, etag string, parts int) map
 	return m
 }
 
-// metaSize is what S3 counts against its 2 KiB metadata limit.
-func metaSize(m map[string]string) int {
-	n := 0
-	for k, v := range m {
-		n += len(k) + len(v)
-	}
-	return n
-}
-
 // decodeMeta fills info's metadata fields from S3 metadata and the S3 ETag.
 // Objects written by other S3 clients have no ossemu keys: their ETag is
 // S3's (upper-cased, as OSS writes it) and their CRC-64 is unknown (0).

@@ -10,7 +10,6 @@ import (
 	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/ossemu/ossemu/osserr"
-	"github.com/ossemu/ossemu/queue"
 	"github.com/ossemu/ossemu/storage"
 )
 
@@ -86,7 +85,7 @@ func (o *object) fill() error {
 	if o.pos < o.bufOff+int64(n) {
 		return nil // serve what arrived; a short stream is reopened next time
 	}
-	return queue.Transient(fmt.Errorf("s3: reading %s/%s at %d: %w", o.info.Bucket, o.info.Key, o.pos, errors.Join(err, io.ErrUnexpectedEOF)))
+	return osserr.Transient(fmt.Errorf("s3: reading %s/%s at %d: %w", o.info.Bucket, o.info.Key, o.pos, errors.Join(err, io.ErrUnexpectedEOF)))
 }
 
 // open starts a GET from pos to the end, pinned to the opened version.
@@ -103,7 +102,7 @@ func (o *object) open() error {
 	res, err := o.b.client.GetObject(o.ctx, in)
 	if err != nil {
 		if httpStatus(err) == 412 || httpStatus(err) == 404 {
-			return queue.Transient(osserr.Wrap(osserr.PreconditionFailed, err,
+			return osserr.Transient(osserr.Wrap(osserr.PreconditionFailed, err,
 				"the object %s/%s changed or was deleted while it was being read", o.info.Bucket, o.info.Key))
 		}
 		return mapErr(err, "reading "+o.info.Bucket+"/"+o.info.Key)

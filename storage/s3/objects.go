@@ -6,6 +6,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/ossemu/ossemu/internal/names"
 	"github.com/ossemu/ossemu/osserr"
 	"github.com/ossemu/ossemu/storage"
 )
@@ -24,7 +25,7 @@ func (b *Backend) head(ctx context.Context, bucket, key string) (info storage.Ob
 	if err := storage.ValidateObjectKey(key); err != nil {
 		return info, false, "", err
 	}
-	if !storage.ValidBucketName(bucket) {
+	if !names.ValidBucketName(bucket) {
 		return info, false, "", osserr.New(osserr.NoSuchBucket, "the bucket %q does not exist", bucket)
 	}
 	res, err := b.client.HeadObject(ctx, &awss3.HeadObjectInput{Bucket: b.s3Bucket(bucket), Key: aws.String(key)})
@@ -60,7 +61,7 @@ func (b *Backend) getObject(ctx context.Context, bucket, key string, crc *uint64
 	if err := storage.ValidateObjectKey(key); err != nil {
 		return nil, err
 	}
-	if !storage.ValidBucketName(bucket) {
+	if !names.ValidBucketName(bucket) {
 		return nil, osserr.New(osserr.NoSuchBucket, "the bucket %q does not exist", bucket)
 	}
 	res, err := b.client.GetObject(ctx, &awss3.GetObjectInput{Bucket: b.s3Bucket(bucket), Key: aws.String(key)})

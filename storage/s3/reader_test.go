@@ -12,7 +12,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ossemu/ossemu/osserr"
-	"github.com/ossemu/ossemu/queue"
 	"github.com/ossemu/ossemu/storage"
 	"github.com/ossemu/ossemu/storage/s3/s3test"
 )
@@ -128,5 +127,5 @@ func TestReaderPinsVersion(t *testing.T) {
 	require.NoError(t, err)
 	_, err = io.ReadFull(o, head)
 	requireCode(t, err, osserr.PreconditionFailed)
-	require.True(t, queue.IsTransient(err))
+	require.True(t, osserr.IsTransient(err))
 }

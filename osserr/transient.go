@@ -1,4 +1,4 @@
-package queue
+package osserr
 
 import "errors"
 
@@ -11,8 +11,9 @@ type transientError struct{ err error }
 func (e *transientError) Error() string { return "transient: " + e.err.Error() }
 func (e *transientError) Unwrap() error { return e.err }
 
-// Transient wraps err so the queue retries the task with backoff (up to
-// Config.MaxAttempts runs in all). Transient(nil) is nil.
+// Transient wraps err so the task queue retries the task with backoff
+// instead of failing it. Transient(nil) is nil. The wrapped error keeps its
+// code: As and Is see through the mark.
 func Transient(err error) error {
 	if err == nil {
 		return nil

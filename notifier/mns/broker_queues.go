@@ -1,9 +1,11 @@
-package notifier
+package mns
 
 import (
 	"context"
 	"database/sql"
 	"errors"
+
+	"github.com/ossemu/ossemu/notifier"
 )
 
 // Queue is an MNS queue's attributes. Durations are in seconds, as in the
@@ -46,7 +48,7 @@ func (q *Queue) defaults() {
 
 func (q *Queue) validate() error {
 	switch {
-	case !ValidName(q.Name):
+	case !notifier.ValidName(q.Name):
 		return Errf(CodeInvalidQueueName, "The queue name %q is invalid: letters, digits and '-', starting with a letter, at most 256.", q.Name)
 	case q.Delay < 0 || q.Delay > maxDelay:
 		return Errf(CodeInvalidArgument, "DelaySeconds %d must be in [0, %d].", q.Delay, maxDelay)
@@ -70,12 +72,12 @@ func (q *Queue) sameAs(o *Queue) bool {
 // CreateQueue creates a queue. created is false when an identical queue
 // existed (MNS answers 204); a different one is QueueAlreadyExist unless
 // override (metaoverride=true, SetQueueAttributes) is set, which updates it.
-func (n *Notifier) CreateQueue(ctx context.Context, q Queue, override bool) (created bool, err error) {
+func (b *Broker) CreateQueue(ctx context.Context, q Queue, override bool) (created bool, err error) {
 	q.defaults()
 	if err := q.validate(); err != nil {
 		return false, err
 	}
-	old, err := n.GetQueue(ctx, q.Name)
+	old, err := b.GetQueue(ctx, q.Name)
 	if err == nil {
 		if q.sameAs(old) {
 			return false, nil
@@ -83,24 +85,24 @@ func (n *Notifier) CreateQueue(ctx context.Context, q Queue, override bool) (cre
 		if !override {
 			return false, Errf(CodeQueueAlreadyExist, "The queue %s already exists with different attributes.", q.Name)
 		}
-		_, err = n.db.ExecContext(ctx, `UPDATE mns_queues SET delay = ?, max_size = ?, retention = ?, visibility = ?,
+		_, err = b.db.ExecContext(ctx, `UPDATE mns_queues SET delay = ?, max_size = ?, retention = ?, visibility = ?,
 			polling_wait = ?, logging = ?, modified_at = ? WHERE name = ?`,
-			q.Delay, q.MaxSize, q.Retention, q.Visibility, q.PollingWait, boolInt(q.Logging), ms(n.now()), q.Name)
+			q.Delay, q.MaxSize, q.Retention, q.Visibility, q.PollingWait, boolInt(q.Logging), ms(b.now()), q.Name)
 		return false, err
 	}
 	if _, ok := AsError(err); !ok || override {
 		return false, err
 	}
-	now := ms(n.now())
-	_, err = n.db.ExecContext(ctx, `INSERT INTO mns_queues (name, delay, max_size, retention, visibility, polling_wait, logging, created_at, modified_at)
+	now := ms(b.now())
+	_, err = b.db.ExecContext(ctx, `INSERT INTO mns_queues (name, delay, max_size, retention, visibility, polling_wait, logging, created_at, modified_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		q.Name, q.Delay, q.MaxSize, q.Retention, q.Visibility, q.PollingWait, boolInt(q.Logging), now, now)
 	return err == nil, err
 }
 
 // GetQueue returns a queue's attributes and message counts.
-func (n *Notifier) GetQueue(ctx context.Context, name string) (*Queue, error) {
-	return getQueue(ctx, n.db, name, ms(n.now()))
+func (b *Broker) GetQueue(ctx context.Context, name string) (*Queue, error) {
+	return getQueue(ctx, b.db, name, ms(b.now()))
 }
 
 func getQueue(ctx context.Context, db execer, name string, now int64) (*Queue, error) {
@@ -127,36 +129,19 @@ func getQueue(ctx context.Context, db execer, name string, now int64) (*Queue, e
 
 // DeleteQueue deletes a queue and its messages; a missing queue is not an
 // error, as in MNS.
-func (n *Notifier) DeleteQueue(ctx context.Context, name string) error {
-	return n.deleteAll(ctx, name, `DELETE FROM mns_messages WHERE queue = ?`, `DELETE FROM mns_queues WHERE name = ?`)
-}
-
-// deleteAll runs DELETE statements whose one argument is name in one
-// transaction, so a queue or topic never outlives, or is outlived by, its
-// messages or subscriptions.
-func (n *Notifier) deleteAll(ctx context.Context, name string, stmts ...string) error {
-	tx, err := n.db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer func() { _ = tx.Rollback() }()
-	for _, stmt := range stmts {
-		if _, err := tx.ExecContext(ctx, stmt, name); err != nil {
-			return err
-		}
-	}
-	return tx.Commit()
+func (b *Broker) DeleteQueue(ctx context.Context, name string) error {
+	return b.deleteAll(ctx, name, `DELETE FROM mns_messages WHERE queue = ?`, `DELETE FROM mns_queues WHERE name = ?`)
 }
 
 // ListQueues pages through queues by name.
-func (n *Notifier) ListQueues(ctx context.Context, prefix, marker string, limit int) ([]Queue, string, error) {
-	names, next, err := listNames(ctx, n.db, "mns_queues", "", prefix, marker, limit)
+func (b *Broker) ListQueues(ctx context.Context, prefix, marker string, limit int) ([]Queue, string, error) {
+	names, next, err := listNames(ctx, b.db, "mns_queues", "", prefix, marker, limit)
 	if err != nil {
 		return nil, "", err
 	}
 	var out []Queue
 	for _, name := range names {
-		q, err := n.GetQueue(ctx, name)
+		q, err := b.GetQueue(ctx, name)
 		if err != nil {
 			return nil, "", err
 		}

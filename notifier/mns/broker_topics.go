@@ -1,9 +1,11 @@
-package notifier
+package mns
 
 import (
 	"context"
 	"database/sql"
 	"errors"
+
+	"github.com/ossemu/ossemu/notifier"
 )
 
 // Topic is an MNS topic's attributes.
@@ -26,7 +28,7 @@ type Subscription struct {
 	Endpoint  string
 	FilterTag string
 	Strategy  string // BACKOFF_RETRY or EXPONENTIAL_DECAY_RETRY (recorded; our retry policy is Config's)
-	Format    Format
+	Format    notifier.Format
 	Created   int64
 	Modified  int64
 }
@@ -63,21 +65,21 @@ func getTopic(ctx context.Context, db execer, name string) (*Topic, error) {
 }
 
 // GetTopic returns a topic's attributes.
-func (n *Notifier) GetTopic(ctx context.Context, name string) (*Topic, error) {
-	return getTopic(ctx, n.db, name)
+func (b *Broker) GetTopic(ctx context.Context, name string) (*Topic, error) {
+	return getTopic(ctx, b.db, name)
 }
 
 // CreateTopic creates a topic. created is false when a topic with the same
 // attributes already existed (MNS answers 204); different attributes are a
 // TopicAlreadyExist error unless override is set (metaoverride=true).
-func (n *Notifier) CreateTopic(ctx context.Context, t Topic, override bool) (created bool, err error) {
-	if !ValidName(t.Name) {
+func (b *Broker) CreateTopic(ctx context.Context, t Topic, override bool) (created bool, err error) {
+	if !notifier.ValidName(t.Name) {
 		return false, Errf(CodeTopicNameInvalid, "The topic name %q is invalid: letters, digits and '-', starting with a letter, at most 256.", t.Name)
 	}
 	if t.MaxSize == 0 {
 		t.MaxSize = defaultMaxMessageSize
 	}
-	old, err := getTopic(ctx, n.db, t.Name)
+	old, err := getTopic(ctx, b.db, t.Name)
 	if err == nil {
 		if old.MaxSize == t.MaxSize && old.Logging == t.Logging {
 			return false, nil
@@ -85,8 +87,8 @@ func (n *Notifier) CreateTopic(ctx context.Context, t Topic, override bool) (cre
 		if !override {
 			return false, Errf(CodeTopicAlreadyExist, "The topic %s already exists with different attributes.", t.Name)
 		}
-		_, err = n.db.ExecContext(ctx, `UPDATE mns_topics SET max_size = ?, logging = ?, modified_at = ? WHERE name = ?`,
-			t.MaxSize, boolInt(t.Logging), ms(n.now()), t.Name)
+		_, err = b.db.ExecContext(ctx, `UPDATE mns_topics SET max_size = ?, logging = ?, modified_at = ? WHERE name = ?`,
+			t.MaxSize, boolInt(t.Logging), ms(b.now()), t.Name)
 		return false, err
 	}
 	if _, ok := AsError(err); !ok {
@@ -95,27 +97,27 @@ func (n *Notifier) CreateTopic(ctx context.Context, t Topic, override bool) (cre
 	if override {
 		return false, err // metaoverride on a missing topic: TopicNotExist
 	}
-	now := ms(n.now())
-	_, err = n.db.ExecContext(ctx, `INSERT INTO mns_topics (name, max_size, logging, created_at, modified_at) VALUES (?, ?, ?, ?, ?)`,
+	now := ms(b.now())
+	_, err = b.db.ExecContext(ctx, `INSERT INTO mns_topics (name, max_size, logging, created_at, modified_at) VALUES (?, ?, ?, ?, ?)`,
 		t.Name, t.MaxSize, boolInt(t.Logging), now, now)
 	return err == nil, err
 }
 
 // DeleteTopic deletes a topic and its subscriptions. Deleting a missing
 // topic succeeds, as in MNS.
-func (n *Notifier) DeleteTopic(ctx context.Context, name string) error {
-	return n.deleteAll(ctx, name, `DELETE FROM mns_subscriptions WHERE topic = ?`, `DELETE FROM mns_topics WHERE name = ?`)
+func (b *Broker) DeleteTopic(ctx context.Context, name string) error {
+	return b.deleteAll(ctx, name, `DELETE FROM mns_subscriptions WHERE topic = ?`, `DELETE FROM mns_topics WHERE name = ?`)
 }
 
 // ListTopics lists topics by name after marker with prefix, at most limit
 // (1000 when 0). next is the marker of the following page, "" at the end.
-func (n *Notifier) ListTopics(ctx context.Context, prefix, marker string, limit int) (topics []Topic, next string, err error) {
-	names, next, err := listNames(ctx, n.db, "mns_topics", "", prefix, marker, limit)
+func (b *Broker) ListTopics(ctx context.Context, prefix, marker string, limit int) (topics []Topic, next string, err error) {
+	names, next, err := listNames(ctx, b.db, "mns_topics", "", prefix, marker, limit)
 	if err != nil {
 		return nil, "", err
 	}
 	for _, name := range names {
-		t, err := getTopic(ctx, n.db, name)
+		t, err := getTopic(ctx, b.db, name)
 		if err != nil {
 			return nil, "", err
 		}
@@ -156,11 +158,4 @@ func listNames(ctx context.Context, db execer, table, topic, prefix, marker stri
 		next = names[limit-1]
 	}
 	return names, next, rows.Err()
-}
-
-func boolInt(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }

@@ -1,35 +1,37 @@
-package notifier
+package mns
 
 import (
 	"context"
 	"strings"
+
+	"github.com/ossemu/ossemu/notifier"
 )
 
 // Subscribe creates a subscription, creating its topic if needed. created
 // is false when the same subscription already existed.
-func (n *Notifier) Subscribe(ctx context.Context, s Subscription) (created bool, err error) {
-	if !ValidName(s.Name) {
+func (b *Broker) Subscribe(ctx context.Context, s Subscription) (created bool, err error) {
+	if !notifier.ValidName(s.Name) {
 		return false, Errf(CodeSubscriptionNameInvalid, "The subscription name %q is invalid.", s.Name)
 	}
-	if _, ok := queueEndpoint(s.Endpoint); !ok && !strings.HasPrefix(s.Endpoint, "http://") && !strings.HasPrefix(s.Endpoint, "https://") {
+	if _, ok := notifier.QueueEndpoint(s.Endpoint); !ok && !strings.HasPrefix(s.Endpoint, "http://") && !strings.HasPrefix(s.Endpoint, "https://") {
 		return false, Errf(CodeEndpointInvalid, "The endpoint %q is neither an http(s) URL nor acs:mns:<region>:<account>:queues/<queue>.", s.Endpoint)
 	}
 	if s.Strategy == "" {
 		s.Strategy = "BACKOFF_RETRY"
 	}
 	if s.Format == "" {
-		s.Format = FormatXML
+		s.Format = notifier.FormatXML
 	}
 	// Lenient where MNS is strict (TopicNotExist): a consumer may subscribe
 	// before the first task has named the topic, so the topic is created
 	// here as a task would create it.
-	if !ValidName(s.Topic) {
+	if !notifier.ValidName(s.Topic) {
 		return false, Errf(CodeTopicNameInvalid, "The topic name %q is invalid.", s.Topic)
 	}
-	if err := ensureTopic(ctx, n.db, s.Topic, ms(n.now())); err != nil {
+	if err := ensureTopic(ctx, b.db, s.Topic, ms(b.now())); err != nil {
 		return false, err
 	}
-	old, err := n.GetSubscription(ctx, s.Topic, s.Name)
+	old, err := b.GetSubscription(ctx, s.Topic, s.Name)
 	if err == nil {
 		if old.Endpoint == s.Endpoint && old.FilterTag == s.FilterTag && old.Format == s.Format {
 			return false, nil
@@ -39,16 +41,16 @@ func (n *Notifier) Subscribe(ctx context.Context, s Subscription) (created bool,
 	if _, ok := AsError(err); !ok {
 		return false, err
 	}
-	now := ms(n.now())
-	_, err = n.db.ExecContext(ctx, `INSERT INTO mns_subscriptions (topic, name, endpoint, filter_tag, strategy, format, created_at, modified_at)
+	now := ms(b.now())
+	_, err = b.db.ExecContext(ctx, `INSERT INTO mns_subscriptions (topic, name, endpoint, filter_tag, strategy, format, created_at, modified_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, s.Topic, s.Name, s.Endpoint, s.FilterTag, s.Strategy, string(s.Format), now, now)
 	return err == nil, err
 }
 
 // SetSubscriptionStrategy changes a subscription's NotifyStrategy.
-func (n *Notifier) SetSubscriptionStrategy(ctx context.Context, topic, name, strategy string) error {
-	res, err := n.db.ExecContext(ctx, `UPDATE mns_subscriptions SET strategy = ?, modified_at = ? WHERE topic = ? AND name = ?`,
-		strategy, ms(n.now()), topic, name)
+func (b *Broker) SetSubscriptionStrategy(ctx context.Context, topic, name, strategy string) error {
+	res, err := b.db.ExecContext(ctx, `UPDATE mns_subscriptions SET strategy = ?, modified_at = ? WHERE topic = ? AND name = ?`,
+		strategy, ms(b.now()), topic, name)
 	if err != nil {
 		return err
 	}
@@ -59,8 +61,8 @@ func (n *Notifier) SetSubscriptionStrategy(ctx context.Context, topic, name, str
 }
 
 // GetSubscription returns one subscription.
-func (n *Notifier) GetSubscription(ctx context.Context, topic, name string) (*Subscription, error) {
-	subs, err := listSubscriptions(ctx, n.db, topic, name, 1)
+func (b *Broker) GetSubscription(ctx context.Context, topic, name string) (*Subscription, error) {
+	subs, err := listSubscriptions(ctx, b.db, topic, name, 1)
 	if err != nil {
 		return nil, err
 	}
@@ -71,23 +73,23 @@ func (n *Notifier) GetSubscription(ctx context.Context, topic, name string) (*Su
 }
 
 // Unsubscribe deletes a subscription; a missing one is not an error.
-func (n *Notifier) Unsubscribe(ctx context.Context, topic, name string) error {
-	_, err := n.db.ExecContext(ctx, `DELETE FROM mns_subscriptions WHERE topic = ? AND name = ?`, topic, name)
+func (b *Broker) Unsubscribe(ctx context.Context, topic, name string) error {
+	_, err := b.db.ExecContext(ctx, `DELETE FROM mns_subscriptions WHERE topic = ? AND name = ?`, topic, name)
 	return err
 }
 
 // ListSubscriptions pages through a topic's subscriptions.
-func (n *Notifier) ListSubscriptions(ctx context.Context, topic, prefix, marker string, limit int) ([]Subscription, string, error) {
-	if _, err := getTopic(ctx, n.db, topic); err != nil {
+func (b *Broker) ListSubscriptions(ctx context.Context, topic, prefix, marker string, limit int) ([]Subscription, string, error) {
+	if _, err := getTopic(ctx, b.db, topic); err != nil {
 		return nil, "", err
 	}
-	names, next, err := listNames(ctx, n.db, "mns_subscriptions", topic, prefix, marker, limit)
+	names, next, err := listNames(ctx, b.db, "mns_subscriptions", topic, prefix, marker, limit)
 	if err != nil {
 		return nil, "", err
 	}
 	var out []Subscription
 	for _, name := range names {
-		s, err := n.GetSubscription(ctx, topic, name)
+		s, err := b.GetSubscription(ctx, topic, name)
 		if err != nil {
 			return nil, "", err
 		}
@@ -122,7 +124,7 @@ func listSubscriptions(ctx context.Context, db execer, topic, exact string, limi
 		if err := rows.Scan(&s.Topic, &s.Name, &s.Endpoint, &s.FilterTag, &s.Strategy, &f, &s.Created, &s.Modified); err != nil {
 			return nil, err
 		}
-		s.Format = Format(f)
+		s.Format = notifier.Format(f)
 		s.Created /= 1000
 		s.Modified /= 1000
 		out = append(out, s)

@@ -1,4 +1,4 @@
-package notifier
+package mns
 
 import (
 	"context"
@@ -6,6 +6,8 @@ import (
 	"encoding/hex"
 	"strconv"
 	"time"
+
+	"github.com/ossemu/ossemu/notifier"
 )
 
 // QueueMessage is a message in an MNS queue as ReceiveMessage reports it.
@@ -25,26 +27,26 @@ type QueueMessage struct {
 
 // SendMessage puts a message on a queue. delay < 0 takes the queue's
 // DelaySeconds; priority 0 means the default 8 (1 is the highest).
-func (n *Notifier) SendMessage(ctx context.Context, queue, body string, delay, priority int) (*QueueMessage, error) {
-	tx, err := n.db.BeginTx(ctx, nil)
+func (b *Broker) SendMessage(ctx context.Context, queue, body string, delay, priority int) (*QueueMessage, error) {
+	tx, err := b.db.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, err
 	}
 	defer func() { _ = tx.Rollback() }()
-	m, err := n.sendTx(ctx, tx, queue, body, delay, priority)
+	m, err := b.sendTx(ctx, tx, queue, body, delay, priority)
 	if err != nil {
 		return nil, err
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, err
 	}
-	n.signalArrival()
+	b.signalArrival()
 	return m, nil
 }
 
 // sendTx enqueues inside tx; the caller signals arrival after committing.
-func (n *Notifier) sendTx(ctx context.Context, tx execer, queue, body string, delay, priority int) (*QueueMessage, error) {
-	now := ms(n.now())
+func (b *Broker) sendTx(ctx context.Context, tx execer, queue, body string, delay, priority int) (*QueueMessage, error) {
+	now := ms(b.now())
 	q, err := getQueue(ctx, tx, queue, now)
 	if err != nil {
 		return nil, err
@@ -64,7 +66,7 @@ func (n *Notifier) sendTx(ctx context.Context, tx execer, queue, body string, de
 	if priority < 1 || priority > 16 {
 		return nil, Errf(CodeInvalidArgument, "Priority %d must be in [1, 16].", priority)
 	}
-	m := &QueueMessage{ID: NewMessageID(), Body: body, BodyMD5: MD5Hex([]byte(body)), Priority: priority,
+	m := &QueueMessage{ID: notifier.NewMessageID(), Body: body, BodyMD5: notifier.MD5Hex([]byte(body)), Priority: priority,
 		EnqueueTime: now, NextVisible: now + int64(delay)*1000}
 	_, err = tx.ExecContext(ctx, `INSERT INTO mns_messages (id, queue, body, priority, enqueued_at, visible_at) VALUES (?, ?, ?, ?, ?, ?)`,
 		m.ID, queue, body, priority, now, m.NextVisible)
@@ -76,15 +78,15 @@ func (n *Notifier) sendTx(ctx context.Context, tx execer, queue, body string, de
 // With wait > 0 it long-polls: it returns as soon as a message is available
 // or after wait with MessageNotExist. peek returns messages without
 // changing them (PeekMessage).
-func (n *Notifier) ReceiveMessages(ctx context.Context, queue string, limit int, wait time.Duration, peek bool) ([]QueueMessage, error) {
-	deadline := n.now().Add(wait)
+func (b *Broker) ReceiveMessages(ctx context.Context, queue string, limit int, wait time.Duration, peek bool) ([]QueueMessage, error) {
+	deadline := b.now().Add(wait)
 	for {
-		arrived := n.arrival()
-		msgs, nextVisible, err := n.receiveOnce(ctx, queue, limit, peek)
+		arrived := b.arrival()
+		msgs, nextVisible, err := b.receiveOnce(ctx, queue, limit, peek)
 		if err != nil || len(msgs) > 0 {
 			return msgs, err
 		}
-		now := n.now()
+		now := b.now()
 		left := deadline.Sub(now)
 		if left <= 0 {
 			return nil, Errf(CodeMessageNotExist, "Message not exist.")
@@ -108,13 +110,13 @@ func (n *Notifier) ReceiveMessages(ctx context.Context, queue string, limit int,
 
 // receiveOnce is one look at the queue. nextVisible is when the earliest
 // hidden message becomes visible (0 if none), for the long poll's timer.
-func (n *Notifier) receiveOnce(ctx context.Context, queue string, limit int, peek bool) ([]QueueMessage, int64, error) {
-	tx, err := n.db.BeginTx(ctx, nil)
+func (b *Broker) receiveOnce(ctx context.Context, queue string, limit int, peek bool) ([]QueueMessage, int64, error) {
+	tx, err := b.db.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, 0, err
 	}
 	defer func() { _ = tx.Rollback() }()
-	now := ms(n.now())
+	now := ms(b.now())
 	q, err := getQueue(ctx, tx, queue, now)
 	if err != nil {
 		return nil, 0, err
@@ -137,7 +139,7 @@ func (n *Notifier) receiveOnce(ctx context.Context, queue string, limit int, pee
 			rows.Close()
 			return nil, 0, err
 		}
-		m.BodyMD5 = MD5Hex([]byte(m.Body))
+		m.BodyMD5 = notifier.MD5Hex([]byte(m.Body))
 		msgs = append(msgs, m)
 	}
 	rows.Close()
@@ -177,14 +179,14 @@ func newReceipt(seq, visible int64) string {
 }
 
 // DeleteMessage deletes the message a receipt handle was given for.
-func (n *Notifier) DeleteMessage(ctx context.Context, queue, receipt string) error {
+func (b *Broker) DeleteMessage(ctx context.Context, queue, receipt string) error {
 	if receipt == "" {
 		return Errf(CodeMissingReceiptHandle, "ReceiptHandle is missing.")
 	}
-	if _, err := n.GetQueue(ctx, queue); err != nil {
+	if _, err := b.GetQueue(ctx, queue); err != nil {
 		return err
 	}
-	res, err := n.db.ExecContext(ctx, `DELETE FROM mns_messages WHERE queue = ? AND receipt = ?`, queue, receipt)
+	res, err := b.db.ExecContext(ctx, `DELETE FROM mns_messages WHERE queue = ? AND receipt = ?`, queue, receipt)
 	if err != nil {
 		return err
 	}
@@ -197,28 +199,28 @@ func (n *Notifier) DeleteMessage(ctx context.Context, queue, receipt string) err
 // ChangeVisibility hides a received message for another timeout seconds
 // from now (0 makes it visible at once) and returns its new receipt handle
 // and next visible time (ms).
-func (n *Notifier) ChangeVisibility(ctx context.Context, queue, receipt string, timeout int) (string, int64, error) {
+func (b *Broker) ChangeVisibility(ctx context.Context, queue, receipt string, timeout int) (string, int64, error) {
 	if receipt == "" {
 		return "", 0, Errf(CodeMissingReceiptHandle, "ReceiptHandle is missing.")
 	}
 	if timeout < 0 || timeout > maxVisibility {
 		return "", 0, Errf(CodeInvalidArgument, "VisibilityTimeout %d must be in [0, %d].", timeout, maxVisibility)
 	}
-	if _, err := n.GetQueue(ctx, queue); err != nil {
+	if _, err := b.GetQueue(ctx, queue); err != nil {
 		return "", 0, err
 	}
 	var seq int64
-	err := n.db.QueryRowContext(ctx, `SELECT seq FROM mns_messages WHERE queue = ? AND receipt = ?`, queue, receipt).Scan(&seq)
+	err := b.db.QueryRowContext(ctx, `SELECT seq FROM mns_messages WHERE queue = ? AND receipt = ?`, queue, receipt).Scan(&seq)
 	if err != nil {
 		return "", 0, Errf(CodeMessageNotExist, "The message of receipt handle %s does not exist (deleted, or received again since).", receipt)
 	}
-	next := ms(n.now()) + int64(timeout)*1000
+	next := ms(b.now()) + int64(timeout)*1000
 	fresh := newReceipt(seq, next)
-	if _, err := n.db.ExecContext(ctx, `UPDATE mns_messages SET visible_at = ?, receipt = ? WHERE seq = ?`, next, fresh, seq); err != nil {
+	if _, err := b.db.ExecContext(ctx, `UPDATE mns_messages SET visible_at = ?, receipt = ? WHERE seq = ?`, next, fresh, seq); err != nil {
 		return "", 0, err
 	}
 	if timeout == 0 {
-		n.signalArrival()
+		b.signalArrival()
 	}
 	return fresh, next, nil
 }

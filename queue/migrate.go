@@ -1,0 +1,90 @@
+package queue
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+)
+
+// The schema's history. A database made by an older ossemu is brought up to
+// date by Open, each step once, so an old data directory keeps working:
+//
+//  1. The action column (video/concat, video/sprite). Earlier versions kept
+//     only the process string and parsed it again to pick the processor; the
+//     column is appended by ALTER TABLE (the CREATE TABLE in store.go lists
+//     it last for the same layout) and filled from each row's process string.
+
+// migrate applies the steps an existing database lacks, in one transaction.
+func migrate(ctx context.Context, db *sql.DB) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("queue: migrate: %w", err)
+	}
+	defer tx.Rollback() //nolint:errcheck // no-op after Commit
+	var has int
+	if err := tx.QueryRowContext(ctx,
+		`SELECT COUNT(*) FROM pragma_table_info('tasks') WHERE name = 'action'`).Scan(&has); err != nil {
+		return fmt.Errorf("queue: migrate: %w", err)
+	}
+	if has == 0 {
+		if err := addActionColumn(ctx, tx); err != nil {
+			return err
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("queue: migrate: %w", err)
+	}
+	return nil
+}
+
+// addActionColumn adds the action column and fills it for every row.
+func addActionColumn(ctx context.Context, tx *sql.Tx) error {
+	if _, err := tx.ExecContext(ctx, `ALTER TABLE tasks ADD COLUMN action TEXT NOT NULL DEFAULT ''`); err != nil {
+		return fmt.Errorf("queue: migrate: adding the action column: %w", err)
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT id, process FROM tasks`)
+	if err != nil {
+		return fmt.Errorf("queue: migrate: %w", err)
+	}
+	actions := map[string]string{}
+	for rows.Next() {
+		var id, process string
+		if err := rows.Scan(&id, &process); err != nil {
+			rows.Close()
+			return fmt.Errorf("queue: migrate: %w", err)
+		}
+		if a := legacyAction(process); a != "" {
+			actions[id] = a
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("queue: migrate: %w", err)
+	}
+	for id, a := range actions {
+		if _, err := tx.ExecContext(ctx, `UPDATE tasks SET action = ? WHERE id = ?`, a, id); err != nil {
+			return fmt.Errorf("queue: migrate: %w", err)
+		}
+	}
+	return nil
+}
+
+// legacyActions are the actions that existed before tasks stored theirs.
+var legacyActions = []string{"video/concat", "video/sprite"}
+
+// legacyAction is the action of a process string stored before the action
+// column existed: its first stage's name. Every such string passed the
+// parser at submission, so it starts with one of legacyActions followed by
+// a parameter (','), a segment ('/'), the next stage ('|') or nothing. Any
+// other string gets no action; the task fails with NotImplemented if it
+// ever runs.
+func legacyAction(process string) string {
+	for _, a := range legacyActions {
+		rest, ok := strings.CutPrefix(process, a)
+		if ok && (rest == "" || strings.ContainsRune(",/|", rune(rest[0]))) {
+			return a
+		}
+	}
+	return ""
+}
