@@ -166,6 +166,41 @@ describe('ossemu web console', () => {
     await shot(page, '04-sprite-detail.png');
   });
 
+  it('plays an audio-only output and lists HLS segments', async (t) => {
+    const audio = `video/concat,f_mp3,acodec_mp3,t_5000|sys/saveas,o_${b64('out/sound.mp3')}`;
+    const hls = `video/concat,f_ts,vcodec_h264,acodec_aac,t_9000/segment,f_ts,t_4000|sys/saveas,o_${b64('out/hls/part-{index}.ts')}`;
+    const a = (await asyncProcess(emu.url, 'media', 'example.mkv', audio)).TaskId;
+    const s = (await asyncProcess(emu.url, 'media', 'example.mkv', hls)).TaskId;
+    assert.equal((await waitTask(emu.url, a)).Status, 'Succeeded');
+    const seg = await waitTask(emu.url, s);
+    assert.equal(seg.Status, 'Succeeded');
+    await page.goto(emu.url + CONSOLE + '#/tasks/' + a);
+    await page.waitForSelector('#outputs audio');
+    await page.waitForFunction(() => document.querySelector('#outputs audio').readyState >= 1, null, {timeout: 30000});
+    const d = await page.$eval('#outputs audio', (el) => el.duration);
+    assert.ok(Math.abs(d - 5) < 0.2, `audio duration ${d}`);
+    await page.goto(emu.url + CONSOLE + '#/tasks/' + s);
+    const playlist = page.locator('#outputs section[data-kind="playlist"]');
+    await playlist.locator('pre.code').waitFor();
+    assert.match(await playlist.locator('pre.code').textContent(), /^#EXTM3U/);
+    const segments = seg.Targets.filter((t) => t.URI.endsWith('.ts')).length;
+    assert.equal(segments, 3, '9 s in 4 s segments');
+    assert.equal(await playlist.locator('li a').count(), segments, 'every segment of the playlist is listed');
+    assert.equal(await page.locator('#outputs section[data-kind="video"]').count(), 0, 'segments are listed under their playlist');
+    const native = await playlist.locator('video').count();
+    t.diagnostic(native ? 'this Chromium plays HLS natively' : 'this Chromium does not play HLS natively');
+    if (native) {
+      // This Chromium plays HLS itself: the playlist loads as one 9 s video.
+      await page.waitForFunction(() => document.querySelector('#outputs section[data-kind="playlist"] video').readyState >= 1, null, {timeout: 30000});
+      const hd = await playlist.locator('video').evaluate((v) => v.duration);
+      assert.ok(Math.abs(hd - 9) < 0.3, `playlist duration ${hd}`);
+    }
+    const href = await playlist.locator('li a').first().getAttribute('href');
+    const res = await page.request.get(emu.url + href);
+    assert.equal(res.status(), 200, 'segment links resolve through the console');
+    assert.equal(res.headers()['content-type'], 'video/mp2t');
+  });
+
   it('shows a failed task with its code and message', async () => {
     const bad = `video/concat,f_mp4,vcodec_h264,acodec_aac/pre,o_${b64('truncated.mp4')}|sys/saveas,o_${b64('out/never.mp4')}`;
     const id = (await asyncProcess(emu.url, 'media', 'example.mkv', bad)).TaskId;

@@ -76,30 +76,29 @@ function sourcesTable(plan) {
     })));
 }
 
+// playlistView shows an HLS playlist: the browser's own player where it
+// plays HLS, the playlist text, and its segments.
 function playlistView(o) {
   const box = h('div', {});
   const probe = document.createElement('video');
-  if (probe.canPlayType('application/vnd.apple.mpegurl')) {
-    box.append(h('video', {controls: true, preload: 'metadata', src: o.URL}));
-    return box;
-  }
-  box.append(h('p', {class: 'small muted'}, 'This browser does not play HLS playlists itself; the playlist and its segments are below.'));
+  const native = probe.canPlayType('application/vnd.apple.mpegurl') !== '';
+  if (native) box.append(h('video', {controls: true, preload: 'metadata', src: o.URL, 'aria-label': `Playlist ${o.Key}`}));
+  else box.append(h('p', {class: 'small muted'}, 'This browser does not play HLS playlists itself; the playlist and its segments are below.'));
   fetch(o.URL, {credentials: 'same-origin'}).then((r) => r.text()).then((text) => {
-    box.append(h('pre', {class: 'code'}, text));
     const segs = text.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
-    const list = h('ul', {});
-    for (const seg of segs) {
-      const url = new URL(seg, new URL(o.URL, location.href)).pathname;
-      const playable = !/\.ts$/i.test(seg) || probe.canPlayType('video/mp2t');
-      list.append(h('li', {}, h('a', {href: url + '?download=1'}, seg), playable ? h('video', {controls: true, preload: 'metadata', src: url}) : null));
-    }
-    box.append(list);
+    box.append(h('h4', {class: 'small'}, `Playlist (${segs.length} segment${segs.length === 1 ? '' : 's'})`), h('pre', {class: 'code'}, text),
+      h('ol', {class: 'segments'}, segs.map((seg) => {
+        const url = new URL(seg, new URL(o.URL, location.href)).pathname;
+        return h('li', {}, h('a', {href: url + '?download=1'}, seg));
+      })));
   }).catch(() => {});
   return box;
 }
 
 function outputsView(task, outputs, decoded, plan) {
   if (outputs.length === 0) return [h('p', {class: 'muted'}, task.Status === 'Succeeded' ? 'No outputs.' : 'Outputs appear when the task succeeds.')];
+  // With a playlist, its segments are listed under it, not played one by one.
+  if (outputs.some((o) => o.Kind === 'playlist')) outputs = outputs.filter((o) => o.Kind === 'playlist' || o.ContentType !== 'video/mp2t');
   const sprite = decoded && decoded.Sprite;
   const times = sprite && plan && plan.Sprite ? sheetTimes(plan.Sprite.TimesMs, sprite.Columns * sprite.Rows, outputs) : null;
   return outputs.map((o, i) => {
