@@ -141,12 +141,14 @@ func (n *Notifier) deliver(ctx context.Context, d *delivery) {
 	if err != nil && ctx.Err() != nil {
 		return // cut short by shutdown: the lease is cleared at the next start
 	}
+	// The attempt is logged before the outcome, so whoever sees a final
+	// state also sees the attempt that led to it (attempts.go).
+	if rerr := logAttempt(context.WithoutCancel(ctx), n.db, d, a, err); rerr != nil {
+		n.logErr(ctx, "record attempt", rerr)
+	}
 	// A success is recorded even during shutdown, so it is not repeated.
 	if rerr := n.record(context.WithoutCancel(ctx), d, err); rerr != nil {
 		n.logErr(ctx, "record delivery", rerr)
-	}
-	if rerr := logAttempt(context.WithoutCancel(ctx), n.db, d, a, err); rerr != nil { // attempts.go
-		n.logErr(ctx, "record attempt", rerr)
 	}
 }
 
