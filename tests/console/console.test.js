@@ -137,9 +137,14 @@ describe('ossemu web console', () => {
     assert.match(await page.textContent('#sources'), /vp9 384×216/);
     // The notification: pushed twice (503, then 204), each attempt listed.
     await waitFor(async () => hook.count() >= 2);
-    await page.reload();
     const pushRow = page.locator('#deliveries tbody tr', {hasText: hook.url});
-    await pushRow.locator('.history li.good').waitFor();
+    // The notification panel shows what was recorded when it loaded:
+    // refresh it until the second attempt is there.
+    await waitFor(async () => {
+      await page.getByRole('button', {name: 'Refresh'}).click();
+      await page.waitForSelector('#deliveries');
+      return (await pushRow.locator('.history li.good').count()) > 0;
+    });
     const attempts = await pushRow.locator('.history li').evaluateAll((lis) => lis.map((li) => li.className + ' ' + li.textContent));
     const queueRow = page.locator('#deliveries tbody tr', {hasText: 'queues/console-q'});
     assert.match(await queueRow.textContent(), /delivered.*enqueued on queue console-q/s);
