@@ -77,5 +77,6 @@ type SpritePlan struct {
 	Offset     [2]int  `json:"Offset"`
 	Sheet      [2]int  `json:"Sheet"`
 	DurationMs int64   `json:"DurationMs"`
-	TimesMs    []int64 `json:"TimesMs"` // nil when not plannable (dhash)
+	TimesMs    []int64 `json:"TimesMs"`             // nil when the packets do not tell them
+	TimesNote  string  `json:"TimesNote,omitempty"` // why TimesMs is nil
 }

@@ -8,7 +8,10 @@ import (
 	"time"
 
 	"github.com/ossemu/ossemu/console"
-	"github.com/ossemu/ossemu/engine/ffmpeg"
+	"github.com/ossemu/ossemu/engine"
+	"github.com/ossemu/ossemu/engine/concat"
+	"github.com/ossemu/ossemu/engine/libav"
+	"github.com/ossemu/ossemu/engine/sprite"
 	"github.com/ossemu/ossemu/notifier"
 	"github.com/ossemu/ossemu/notifier/mns"
 	"github.com/ossemu/ossemu/osserr"
@@ -25,7 +28,7 @@ func newConsole(cfg Config, store storage.Backend, tasks *queue.Queue, pool *que
 	c, err := console.New(console.Config{
 		AccessKeyID: cfg.Credentials.AccessKeyID, AccessKeySecret: cfg.Credentials.AccessKeySecret,
 		Region: cfg.Server.Region, Tasks: tasks, Canceller: pool, Events: tasks, Storage: store,
-		Authenticator: v, Presigner: v, Media: engineMedia{store}, Notifications: notify.n,
+		Authenticator: v, Presigner: v, Media: engineMedia{store: store, concat: concat.New(cfg.Tasks.Engine), sprite: sprite.New(cfg.Tasks.Engine)}, Notifications: notify.n,
 		MNS: mnsInspector{b: notify.broker, n: notify.n}, Logger: logger,
 	})
 	if err != nil {
@@ -34,11 +37,15 @@ func newConsole(cfg Config, store storage.Backend, tasks *queue.Queue, pool *que
 	return c.Handler(), nil
 }
 
-// engineMedia probes and plans with the media engine's own code.
-type engineMedia struct{ store storage.Backend }
+// engineMedia probes and plans with the media engines' own code.
+type engineMedia struct {
+	store  storage.Backend
+	concat *concat.Engine
+	sprite *sprite.Engine
+}
 
 func (m engineMedia) Probe(ctx context.Context, bucket, key string) (*console.Source, error) {
-	s, err := ffmpeg.Probe(ctx, m.store, bucket, key)
+	s, err := libav.Probe(ctx, m.store, bucket, key)
 	if err != nil {
 		return nil, err
 	}
@@ -56,7 +63,7 @@ func (m engineMedia) Probe(ctx context.Context, bucket, key string) (*console.So
 }
 
 func (m engineMedia) PlanConcat(ctx context.Context, bucket, object string, spec *parser.Concat) (*console.ConcatPlan, error) {
-	p, err := ffmpeg.PlanConcat(ctx, m.store, bucket, object, spec)
+	p, err := m.concat.Plan(ctx, spec, engine.Task{Storage: m.store, Bucket: bucket, Object: object})
 	if err != nil {
 		return nil, err
 	}
@@ -73,12 +80,12 @@ func (m engineMedia) PlanConcat(ctx context.Context, bucket, object string, spec
 }
 
 func (m engineMedia) PlanSprite(ctx context.Context, bucket, object string, spec *parser.Sprite) (*console.SpritePlan, error) {
-	p, err := ffmpeg.PlanSprite(ctx, m.store, bucket, object, spec)
+	p, err := m.sprite.Plan(ctx, spec, engine.Task{Storage: m.store, Bucket: bucket, Object: object})
 	if err != nil {
 		return nil, err
 	}
 	out := &console.SpritePlan{Source: p.Source, Cell: p.Cell, Scaled: p.Scaled, Offset: p.Offset, Sheet: p.Sheet,
-		DurationMs: p.Duration.Milliseconds()}
+		DurationMs: p.Duration.Milliseconds(), TimesNote: p.Unplanned}
 	if p.Times != nil {
 		out.TimesMs = make([]int64, len(p.Times))
 		for i, t := range p.Times {

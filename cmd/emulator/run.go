@@ -24,7 +24,11 @@ import (
 // run starts ossemu and blocks until ctx is cancelled (SIGINT/SIGTERM in
 // main), then shuts down gracefully. It prints "ossemu listening on
 // http://<addr>" to stdout once the port is open; tests wait for that line.
-func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+//
+// onLogger receives the logger run builds from --log-level before anything
+// starts: main routes libav's process-wide log through it, which tests
+// (running many emulators in one process) leave alone.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer, onLogger ...func(*slog.Logger)) error {
 	cfg, err := parseConfig(args, getenv, stdout)
 	if errors.Is(err, flag.ErrHelp) {
 		return nil
@@ -34,6 +38,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	}
 	level, _ := cfg.slogLevel()
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+	for _, f := range onLogger {
+		f(logger)
+	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 

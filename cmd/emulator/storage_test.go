@@ -57,9 +57,7 @@ func TestStorageFlags(t *testing.T) {
 // writes its sheet back to S3.
 func TestRunWithS3Storage(t *testing.T) {
 	t.Parallel()
-	if _, err := exec.LookPath("ffmpeg"); err != nil {
-		t.Skip("ffmpeg CLI not installed; run scripts/install-deps.sh")
-	}
+	testutil.RequireCommand(t, "ffmpeg")
 	endpoint, s3cfg := startS3Emulator(t)
 	ctx := context.Background()
 	c := v2Client(endpoint)

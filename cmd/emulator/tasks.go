@@ -9,7 +9,9 @@ import (
 	"runtime"
 	"time"
 
-	"github.com/ossemu/ossemu/engine/ffmpeg"
+	"github.com/ossemu/ossemu/engine"
+	"github.com/ossemu/ossemu/engine/concat"
+	"github.com/ossemu/ossemu/engine/sprite"
 	"github.com/ossemu/ossemu/parser"
 	"github.com/ossemu/ossemu/queue"
 	"github.com/ossemu/ossemu/storage"
@@ -22,7 +24,7 @@ type TasksConfig struct {
 	TaskThreads   int           // 0 = max(1, NumCPU/Workers)
 	ShutdownGrace time.Duration // running tasks' time to finish on SIGTERM
 	TaskTimeout   time.Duration // longest run of one task
-	Engine        ffmpeg.Config
+	Engine        engine.Config
 }
 
 func (c *Config) bindTasks(b *binder) {
@@ -30,7 +32,7 @@ func (c *Config) bindTasks(b *binder) {
 	b.Int(&c.Tasks.TaskThreads, "task-threads", 0, "codec threads per task; 0 = max(1, cores/workers)")
 	b.Duration(&c.Tasks.ShutdownGrace, "shutdown-grace", 30*time.Second, "on SIGINT/SIGTERM, how long running tasks may finish before they are stopped and re-queued for the next start")
 	b.Duration(&c.Tasks.TaskTimeout, "task-timeout", queue.DefaultConfig().TaskTimeout, "longest one task may run; a task that takes longer fails (a decoder hung on a corrupt file)")
-	b.String(&c.Tasks.Engine.VideoPreset, "video-preset", ffmpeg.DefaultConfig().VideoPreset, "x264/x265 speed preset: ultrafast … veryslow")
+	b.String(&c.Tasks.Engine.VideoPreset, "video-preset", engine.DefaultConfig().VideoPreset, "x264/x265 speed preset: ultrafast … veryslow")
 }
 
 // Validate checks the task settings.
@@ -76,8 +78,8 @@ func (c *Config) poolConfig(store storage.Backend, logger *slog.Logger) queue.Co
 	_, pc.WorkRoot = taskPaths(c.Storage.Dir)
 	pc.Storage = store
 	pc.Processors = queue.Processors{
-		parser.ActionConcat: ffmpeg.NewConcat(c.Tasks.Engine),
-		parser.ActionSprite: ffmpeg.NewSprite(c.Tasks.Engine),
+		parser.ActionConcat: concat.New(c.Tasks.Engine),
+		parser.ActionSprite: sprite.New(c.Tasks.Engine),
 	}
 	pc.Logger = logger
 	return pc

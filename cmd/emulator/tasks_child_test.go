@@ -31,9 +31,7 @@ const childAK, childSK = "child-ak", "child-sk"
 // buildEmulator compiles this command into the test's temp dir.
 func buildEmulator(t *testing.T) string {
 	t.Helper()
-	if _, err := exec.LookPath("ffmpeg"); err != nil {
-		t.Skip("ffmpeg CLI not installed (scripts/install-deps.sh)")
-	}
+	testutil.RequireCommand(t, "ffmpeg")
 	bin := filepath.Join(t.TempDir(), "emulator")
 	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
 	require.NoError(t, err, string(out))

@@ -20,7 +20,9 @@ import (
 	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss/credentials"
 	"github.com/stretchr/testify/require"
 
-	"github.com/ossemu/ossemu/engine/ffmpeg"
+	"github.com/ossemu/ossemu/engine"
+	"github.com/ossemu/ossemu/engine/concat"
+	"github.com/ossemu/ossemu/engine/sprite"
 	"github.com/ossemu/ossemu/internal/testutil"
 	"github.com/ossemu/ossemu/notifier"
 	"github.com/ossemu/ossemu/notifier/mns"
@@ -77,8 +79,8 @@ func newStack(t *testing.T) *stack {
 	cfg := queue.DefaultConfig()
 	cfg.Workers, cfg.TaskThreads = 1, 2
 	cfg.WorkRoot, cfg.Storage, cfg.Logger = filepath.Join(dir, "work"), store, logger
-	eng := ffmpeg.DefaultConfig()
-	cfg.Processors = queue.Processors{parser.ActionConcat: ffmpeg.NewConcat(eng), parser.ActionSprite: ffmpeg.NewSprite(eng)}
+	eng := engine.DefaultConfig()
+	cfg.Processors = queue.Processors{parser.ActionConcat: concat.New(eng), parser.ActionSprite: sprite.New(eng)}
 	cfg.OnFinish, cfg.Finished = s.n.FinishHook(), s.n.Finished()
 	pool, err := queue.NewPool(q, cfg)
 	require.NoError(t, err)
@@ -184,9 +186,7 @@ func verify(t *testing.T, p push) {
 
 func TestAsyncProcessNotifies(t *testing.T) {
 	t.Parallel()
-	if _, err := exec.LookPath("ffmpeg"); err != nil {
-		t.Skip("ffmpeg CLI not installed")
-	}
+	testutil.RequireCommand(t, "ffmpeg")
 	s := newStack(t)
 	dir := t.TempDir()
 	src := clip(t, dir, "a.mp4")

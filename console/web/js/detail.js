@@ -108,7 +108,7 @@ function outputsView(task, outputs, decoded, plan) {
     else if (o.Kind === 'audio') body = h('audio', {controls: true, preload: 'metadata', src: o.URL, 'aria-label': `Output ${o.Key}`});
     else if (o.Kind === 'playlist') body = playlistView(o);
     else if (o.Kind === 'image' && sprite && plan && plan.Sprite) {
-      body = spriteViewer(o.URL, o.Key, {cols: sprite.Columns, rows: sprite.Rows, pad: sprite.Pad, margin: sprite.Margin, cell: plan.Sprite.Cell}, times[i]);
+      body = spriteViewer(o.URL, o.Key, {cols: sprite.Columns, rows: sprite.Rows, pad: sprite.Pad, margin: sprite.Margin, cell: plan.Sprite.Cell}, times[i], plan.Sprite.TimesNote);
     } else if (o.Kind === 'image') body = h('img', {src: o.URL, alt: `Output ${o.Key}`, class: 'sprite-sheet'});
     else body = h('p', {class: 'muted'}, 'No preview for this type.');
     return h('section', {class: 'output', dataset: {kind: o.Kind, key: o.Key}},
@@ -197,7 +197,7 @@ export function detailView(main, id) {
         h('dt', {}, 'Source'), h('dd', {}, `${s.Source[0]}×${s.Source[1]} (upright)`),
         h('dt', {}, 'Cell'), h('dd', {}, `${s.Cell[0]}×${s.Cell[1]}` + (s.Scaled[0] !== s.Cell[0] || s.Scaled[1] !== s.Cell[1] ? `, picture ${s.Scaled[0]}×${s.Scaled[1]} at +${s.Offset[0]}+${s.Offset[1]}` : '')),
         h('dt', {}, 'Sheet'), h('dd', {}, `${s.Sheet[0]}×${s.Sheet[1]}`),
-        h('dt', {}, 'Cells'), h('dd', {}, s.TimesMs ? `${s.TimesMs.length} frames captured` : 'chosen by picture (dhash)'),
+        h('dt', {}, 'Cells'), h('dd', {}, s.TimesMs ? `${s.TimesMs.length} frames captured` : `times not planned: ${s.TimesNote}`),
         h('dt', {}, 'Video length'), h('dd', {}, s.DurationMs ? ms(s.DurationMs) : 'unknown')));
     }
     replace(sources, ...parts);

@@ -4,8 +4,9 @@ import {h, ms} from './dom.js';
 
 // spriteViewer shows one sheet. geom: {cols, rows, pad, margin, cell:[w,h]}
 // from the parsed style and the engine's plan; times: the capture times
-// (ms) of this sheet's cells, or null when they cannot be planned (dhash).
-export function spriteViewer(url, name, geom, times) {
+// (ms) of this sheet's cells, or null when they cannot be planned, and note
+// says why.
+export function spriteViewer(url, name, geom, times, note) {
   const img = h('img', {src: url, alt: `Sprite sheet ${name}`, class: 'sprite-sheet', decoding: 'async'});
   const grid = h('div', {class: 'sprite-grid', role: 'list', 'aria-label': `Cells of ${name}`});
   const legend = h('p', {class: 'sprite-legend muted small'});
@@ -36,7 +37,7 @@ export function spriteViewer(url, name, geom, times) {
       }
     }
     legend.textContent = `${W}×${H} px · ${geom.cols}×${geom.rows} grid of ${cw}×${ch} cells · ` +
-      (times ? `${filled} captured` : 'capture times are chosen by picture (dhash) and are not shown');
+      (times ? `${filled} captured` : `capture times are not shown: ${note}`);
   };
   img.addEventListener('load', draw);
   return h('div', {}, h('div', {class: 'sprite'}, img, grid), legend);

@@ -1,0 +1,151 @@
+package sprite
+
+import (
+	"bufio"
+	"fmt"
+	"image"
+	"image/jpeg"
+	"image/png"
+	"os"
+	"path"
+	"path/filepath"
+	"strconv"
+	"sync"
+
+	"github.com/ossemu/ossemu/engine"
+	"github.com/ossemu/ossemu/osserr"
+	"github.com/ossemu/ossemu/parser"
+)
+
+// jpegQuality is the sheets' JPEG quality: visually clean thumbnails at a
+// moderate size (the ffmpeg CLI's -q:v 2–3 is comparable).
+const jpegQuality = 90
+
+// sheetNames names a run's sheets through its saveas templates.
+type sheetNames struct {
+	task   engine.Task
+	spec   *parser.Sprite
+	saveas parser.SaveAs
+}
+
+// key names sheet n (1-based):
+//   - a template with {index} names every sheet apart;
+//   - a name without an extension gets "_0_<n>.<ext>" appended (the
+//     documented example's "_0_1.jpg"; the 0 is the stream index);
+//   - a name with an extension and no {index} is the same for every sheet,
+//     so each overwrites the previous one and only the last survives.
+func (s sheetNames) key(n int, size image.Point) string {
+	ext := string(s.spec.Format)
+	t := s.saveas.Object
+	key := t.Expand(s.vars(n, size))
+	if t.Uses("index") || path.Ext(path.Base(key)) != "" {
+		return key
+	}
+	return key + "_0_" + strconv.Itoa(n) + "." + ext
+}
+
+// bucket is the saveas bucket, by default the source bucket.
+func (s sheetNames) bucket(size image.Point) string {
+	if s.saveas.Bucket.IsZero() {
+		return s.task.Bucket
+	}
+	return s.saveas.Bucket.Expand(s.vars(1, size))
+}
+
+func (s sheetNames) vars(n int, size image.Point) parser.Vars {
+	return parser.Vars{
+		Bucket:     s.task.Bucket,
+		Key:        s.task.Object,
+		Time:       s.task.Created,
+		Index:      n,
+		Resolution: fmt.Sprintf("%dx%d", size.X, size.Y),
+		AutoExt:    string(s.spec.Format),
+	}
+}
+
+// writeSheet encodes sheet n into dir and returns its output. Local disk
+// failures are transient.
+func writeSheet(names sheetNames, dir string, n int, img *image.RGBA) (engine.Output, error) {
+	size := img.Rect.Size()
+	out := engine.Output{
+		Bucket: names.bucket(size),
+		Key:    names.key(n, size),
+		Path:   filepath.Join(dir, fmt.Sprintf("sprite-%d.%s", n, names.spec.Format)),
+	}
+	f, err := os.Create(out.Path)
+	if err != nil {
+		return out, osserr.Transient(fmt.Errorf("video/sprite: creating sheet %d: %w", n, err))
+	}
+	defer f.Close()
+	w := bufio.NewWriterSize(f, 1<<20)
+	switch names.spec.Format {
+	case parser.PNG:
+		out.ContentType = "image/png"
+		err = png.Encode(w, img)
+	default:
+		out.ContentType = "image/jpeg"
+		err = jpeg.Encode(w, img, &jpeg.Options{Quality: jpegQuality})
+	}
+	if err == nil {
+		err = w.Flush()
+	}
+	if err == nil {
+		err = f.Close()
+	}
+	if err != nil {
+		return out, osserr.Transient(fmt.Errorf("video/sprite: writing sheet %d: %w", n, err))
+	}
+	return out, nil
+}
+
+// sheetWriter encodes finished sheets on its own goroutine, in order, so
+// JPEG/PNG encoding overlaps with decoding the next frames. At most one
+// sheet waits in the queue, which bounds memory to three sheets.
+type sheetWriter struct {
+	ch   chan *image.RGBA
+	done chan struct{}
+	once sync.Once
+	mu   sync.Mutex
+	outs []engine.Output
+	err  error
+}
+
+func newSheetWriter(names sheetNames, dir string) *sheetWriter {
+	w := &sheetWriter{ch: make(chan *image.RGBA, 1), done: make(chan struct{})}
+	go func() {
+		defer close(w.done)
+		for img := range w.ch {
+			if w.failed() != nil {
+				continue
+			}
+			out, err := writeSheet(names, dir, len(w.outs)+1, img)
+			w.mu.Lock()
+			w.outs, w.err = append(w.outs, out), err
+			w.mu.Unlock()
+		}
+	}()
+	return w
+}
+
+func (w *sheetWriter) failed() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.err
+}
+
+// write queues a full sheet; it returns an earlier sheet's write error.
+func (w *sheetWriter) write(img *image.RGBA) error {
+	if err := w.failed(); err != nil {
+		return err
+	}
+	w.ch <- img
+	return nil
+}
+
+// finish waits for the queued sheets and returns every output in order.
+// It is safe to call more than once (deferred for early returns).
+func (w *sheetWriter) finish() ([]engine.Output, error) {
+	w.once.Do(func() { close(w.ch) })
+	<-w.done
+	return w.outs, w.err
+}
