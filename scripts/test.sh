@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # One command that installs everything the tests need on Debian 12 and runs
 # every test: system packages (libav -dev, ffmpeg CLI for checks), the npm
-# ali-oss client used by the Node SDK test, then go vet, staticcheck and go
-# test; the packages without cgo media work run under the race detector.
-# Last, the web console's browser tests (Debian's chromium driven by
-# playwright-core, scripts/install-console-test.sh) against a freshly built
-# emulator.
+# ali-oss client used by the Node SDK test, the S3 clients (rclone, and
+# boto3/awscli/pytest in .venv), then go vet, staticcheck and go test (the
+# packages without cgo media work under the race detector), the S3 pytest
+# suite, which builds and starts its own emulator, and last the web
+# console's browser tests (Debian's chromium driven by playwright-core,
+# scripts/install-console-test.sh) against a freshly built emulator.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 bash scripts/install-s3-server.sh
+bash scripts/install-s3-clients.sh
 bash scripts/install-console-test.sh
 . scripts/env.sh
 if [ -f tests/node/package.json ]; then
@@ -36,6 +38,7 @@ rest=$(go list ./... | grep -vxF "$race")
 go test -count=1 -timeout 40m "$@" $rest
 # shellcheck disable=SC2086
 go test -race -count=1 -timeout 40m "$@" $race
+.venv/bin/python -m pytest -q tests/s3
 
 console_bin="$(mktemp -d)"
 trap 'rm -rf "$console_bin"' EXIT
