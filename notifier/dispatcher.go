@@ -140,13 +140,14 @@ func (n *Notifier) claim(ctx context.Context, limit int) ([]*delivery, int64, er
 // deliver makes one attempt and records its outcome.
 func (n *Notifier) deliver(ctx context.Context, d *delivery) {
 	var err error
+	a := Attempt{At: n.now()}
 	if q, ok := QueueEndpoint(d.endpoint); ok {
 		if err = n.deliverToQueue(ctx, d, q); err == nil {
 			n.metrics.attempts.WithLabelValues("queue", StateDelivered).Inc()
 			return // recorded in the same transaction as the enqueue
 		}
 	} else {
-		err = n.push(ctx, d)
+		err = n.push(ctx, d, &a)
 	}
 	if err != nil && ctx.Err() != nil {
 		// Cut short by shutdown: hand the delivery back at once, for this
@@ -156,6 +157,11 @@ func (n *Notifier) deliver(ctx context.Context, d *delivery) {
 			n.log.Error("notifier: releasing a delivery cut short by shutdown", "err", rerr)
 		}
 		return
+	}
+	// The attempt is logged before the outcome, so whoever sees a final
+	// state also sees the attempt that led to it (attempts.go).
+	if rerr := logAttempt(context.WithoutCancel(ctx), n.db, d, a, err); rerr != nil {
+		n.logErr(ctx, "record attempt", rerr)
 	}
 	// A success is recorded even during shutdown, so it is not repeated.
 	if rerr := n.record(context.WithoutCancel(ctx), d, err); rerr != nil {
@@ -183,6 +189,9 @@ func (n *Notifier) deliverToQueue(ctx context.Context, d *delivery, queue string
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE notify_deliveries SET state = ?, attempts = attempts + 1, leased = 0,
 		last_error = '', updated_at = ? WHERE id = ?`, StateDelivered, ms(n.now()), d.id); err != nil {
+		return err
+	}
+	if err := logAttempt(ctx, tx, d, Attempt{At: n.now(), Response: "enqueued on queue " + queue}, nil); err != nil { // attempts.go
 		return err
 	}
 	if err := tx.Commit(); err != nil {
@@ -252,6 +261,9 @@ func (n *Notifier) prune(ctx context.Context) (int64, error) {
 	defer func() { _ = tx.Rollback() }()
 	const expired = `SELECT id FROM notify_messages m WHERE m.fanned_out = 1 AND m.published_at < ?
 		AND NOT EXISTS (SELECT 1 FROM notify_deliveries d WHERE d.message_id = m.id AND d.state IN ('pending', 'retrying'))`
+	if err := pruneAttempts(ctx, tx, expired, cutoff); err != nil { // attempts.go
+		return 0, err
+	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM notify_deliveries WHERE message_id IN (`+expired+`)`, cutoff); err != nil {
 		return 0, err
 	}

@@ -186,8 +186,9 @@ func setEscapedPath(u *url.URL, escaped string) error {
 }
 
 // push delivers d to an HTTP endpoint: a 2xx answer within the timeout is
-// success; anything else is an error to retry.
-func (n *Notifier) push(ctx context.Context, d *delivery) error {
+// success; anything else is an error to retry. a gets the answer's status,
+// the start of its body and the time taken.
+func (n *Notifier) push(ctx context.Context, d *delivery, a *Attempt) error {
 	ctx, cancel := context.WithTimeout(ctx, n.cfg.Timeout)
 	defer cancel()
 	req, err := n.pushRequest(ctx, d)
@@ -201,6 +202,7 @@ func (n *Notifier) push(ctx context.Context, d *delivery) error {
 	}
 	defer resp.Body.Close()
 	snippet, _ := io.ReadAll(io.LimitReader(resp.Body, 256))
+	a.Status, a.Response, a.Duration = resp.StatusCode, strings.TrimSpace(string(snippet)), time.Since(start).Milliseconds()
 	if resp.StatusCode/100 != 2 {
 		return fmt.Errorf("POST %s: HTTP %d after %s: %s", d.endpoint, resp.StatusCode, time.Since(start).Round(time.Millisecond), strings.TrimSpace(string(snippet)))
 	}

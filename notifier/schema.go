@@ -55,5 +55,5 @@ func Migrate(ctx context.Context, db *sql.DB) error {
 	if _, err := db.ExecContext(ctx, schema); err != nil {
 		return fmt.Errorf("notifier: create tables: %w", err)
 	}
-	return nil
+	return migrateAttempts(ctx, db) // attempts.go
 }

@@ -27,6 +27,7 @@ type Delivery struct {
 	LastError    string     `json:"LastError,omitempty"`
 	NextAttempt  *time.Time `json:"NextAttempt,omitempty"` // when retrying
 	Updated      time.Time  `json:"Updated"`
+	History      []Attempt  `json:"History"` // every attempt, oldest first (attempts.go)
 }
 
 // TaskStatus reports the notification of a task, nil when the task
@@ -79,6 +80,9 @@ func (n *Notifier) MessageStatus(ctx context.Context, messageID string) (*Messag
 		s.Deliveries = append(s.Deliveries, d)
 	}
 	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if err := n.attachHistory(ctx, messageID, s.Deliveries); err != nil { // attempts.go
 		return nil, err
 	}
 	s.State = overall(fanned != 0, s.Deliveries)

@@ -54,6 +54,7 @@ func (q *Queue) claim(ctx context.Context, token string, lease time.Duration) (*
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("queue: claim: %w", err)
 	}
+	q.emit(t.ID, Running, 0) // events.go
 	return t, nil
 }
 
@@ -130,6 +131,7 @@ func (q *Queue) finish(ctx context.Context, t *Task, token string, hook FinishHo
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("queue: commit: %w", err)
 	}
+	q.emit(t.ID, t.State, t.Progress) // events.go
 	return nil
 }
 
@@ -139,7 +141,7 @@ func (q *Queue) retry(ctx context.Context, id, token string, next time.Time, cod
 	res, err := q.w.ExecContext(ctx, `UPDATE tasks SET state = 'queued', next_run_at = ?,
 		lease_owner = '', lease_until = 0, progress = 0, code = ?, message = ?
 		WHERE id = ? AND state = 'running' AND lease_owner = ?`, ms(next), code, msg, id, token)
-	return leaseResult(res, err)
+	return q.emitIf(leaseResult(res, err), id, Queued) // events.go
 }
 
 // release puts a task interrupted by shutdown back in the queue without
@@ -148,7 +150,7 @@ func (q *Queue) release(ctx context.Context, id, token string) error {
 	res, err := q.w.ExecContext(ctx, `UPDATE tasks SET state = 'queued', next_run_at = 0,
 		attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END, lease_owner = '', lease_until = 0, progress = 0
 		WHERE id = ? AND state = 'running' AND lease_owner = ?`, id, token)
-	return leaseResult(res, err)
+	return q.emitIf(leaseResult(res, err), id, Queued) // events.go
 }
 
 // orphans returns running tasks whose lease is dead: every running task when
@@ -183,5 +185,5 @@ func (q *Queue) requeueOrphan(ctx context.Context, t *Task) error {
 	res, err := q.w.ExecContext(ctx, `UPDATE tasks SET state = 'queued', next_run_at = 0,
 		lease_owner = '', lease_until = 0, progress = 0
 		WHERE id = ? AND state = 'running' AND lease_until = ?`, t.ID, ms(t.LeaseUntil))
-	return leaseResult(res, err)
+	return q.emitIf(leaseResult(res, err), t.ID, Queued) // events.go
 }

@@ -110,7 +110,8 @@ func testExpiredLeaseIsReaped(t *testing.T, st testStore) {
 	stale := orphan(t, e.q, time.Millisecond)
 	// reap(false) leaves live leases alone and takes expired ones.
 	live := orphan(t, e.q, time.Hour)
-	require.Eventually(t, func() bool { return time.Now().After(stale.LeaseUntil) }, time.Second, time.Millisecond)
+	// Leases are stored in whole milliseconds and expire strictly after.
+	require.Eventually(t, func() bool { return time.Now().After(stale.LeaseUntil.Add(time.Millisecond)) }, time.Second, time.Millisecond)
 	require.NoError(t, p.reap(context.Background(), false))
 	require.Equal(t, Queued, e.get(t, stale.ID).State)
 	require.Equal(t, Running, e.get(t, live.ID).State)

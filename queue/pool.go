@@ -19,6 +19,7 @@ type Pool struct {
 	cfg   Config
 	log   *slog.Logger
 	ready chan struct{}
+	runs  runRegistry // stops running tasks for Cancel (cancel.go)
 }
 
 // NewPool validates cfg and returns a pool over q. Nothing runs until Run.

@@ -27,6 +27,8 @@ func (p *Pool) run(ctx, runCtx context.Context, t *Task, token string) {
 	jobCtx, stopJob := context.WithCancel(limitCtx)
 	defer stopJob()
 	defer context.AfterFunc(runCtx, stopJob)()
+	jobCtx, untrack := p.runs.track(jobCtx, t.ID) // cancel.go
+	defer untrack()
 
 	var progress atomic.Int32
 	hbDone := make(chan struct{})
@@ -123,6 +125,7 @@ func (p *Pool) heartbeat(ctx context.Context, t *Task, token string, progress *a
 			p.log.Warn("queue: heartbeat", "task", t.ID, "err", err)
 		default:
 			written, lastBeat = cur, time.Now()
+			p.q.emit(t.ID, Running, int(cur)) // events.go
 		}
 	}
 }
@@ -145,6 +148,9 @@ func (p *Pool) execute(jobCtx, leaseCtx context.Context, t *Task, progress func(
 		WorkDir: dir, Threads: p.cfg.TaskThreads, CreatedAt: t.CreatedAt, Progress: progress,
 	}
 	res, err := p.safeProcess(jobCtx, proc, job)
+	if cerr := cancelled(jobCtx); cerr != nil { // cancel.go
+		return nil, cerr
+	}
 	if errors.Is(context.Cause(jobCtx), errTaskTimeout) {
 		// A hung decoder (a corrupt file can do that) must not hold a
 		// worker forever; running it again would hang again.

@@ -43,6 +43,8 @@ type Queue struct {
 	wake  chan struct{} // poked after each commit of new tasks
 	now   func() time.Time
 	close sync.Once
+
+	events broadcaster // task changes for watchers (events.go)
 }
 
 const schema = `

@@ -165,6 +165,7 @@ func (q *Queue) insert(batch []*submission) error {
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("queue: commit: %w", err)
 	}
+	q.emitSubmitted(batch) // events.go
 	return nil
 }
 

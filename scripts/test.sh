@@ -3,15 +3,17 @@
 # every test: system packages (libav -dev, ffmpeg CLI for checks), the S3
 # test server, the SDK and S3 clients (rclone; Python venv, Maven
 # dependencies, npm packages), then go vet, staticcheck and go test (the
-# packages without cgo media work under the race detector), then the Python, Java and Node SDK
-# suites and the S3-client suite (boto3, awscli) against one build of the
-# emulator.
+# packages without cgo media work under the race detector), then the Python,
+# Java and Node SDK suites, the S3-client suite (boto3, awscli) and the web
+# console's browser tests (Debian's chromium driven by playwright-core)
+# against one build of the emulator. PostgreSQL runs privately meanwhile.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 bash scripts/install-s3-server.sh
 bash scripts/install-s3-clients.sh
 bash scripts/install-sdk-clients.sh
+bash scripts/install-console-test.sh
 . scripts/env.sh
 # The PostgreSQL server of the queue's, the notifier's and the cluster's
 # tests: private, started here and stopped when the tests end.
@@ -38,15 +40,15 @@ fi
 # everything else (the engines, and the tests that drive them: cmd, e2e,
 # notifier/e2e) runs without it, which keeps libav's C code out of the
 # detector's way and the run short.
-race=$(go list ./queue/... ./parser/... ./storage/... ./notifier/... ./server/... ./osserr/... ./internal/... | grep -v '/notifier/e2e$')
+race=$(go list ./queue/... ./parser/... ./storage/... ./notifier/... ./server/... ./osserr/... ./internal/... ./console/... | grep -v '/notifier/e2e$')
 rest=$(go list ./... | grep -vxF "$race")
 # shellcheck disable=SC2086 # package lists are word lists
 go test -count=1 -timeout 40m "$@" $rest
 # shellcheck disable=SC2086
 go test -race -count=1 -timeout 40m "$@" $race
 
-# The SDK suites (tests/python, tests/s3, tests/java, tests/node/mns.test.js) start
-# their own emulator processes from this one binary.
+# The client suites (tests/python, tests/s3, tests/java, tests/node/mns.test.js,
+# tests/console) start their own emulator processes from this one binary.
 bin_dir=$(mktemp -d) # removed by cleanup
 go build -o "$bin_dir/emulator" ./cmd/emulator
 export OSSEMU_BIN="$bin_dir/emulator"
@@ -54,3 +56,4 @@ export OSSEMU_BIN="$bin_dir/emulator"
 .venv/bin/python -m pytest -q tests/s3
 (cd tests/java && mvn -B -ntp test)
 node --test tests/node/mns.test.js
+(cd tests/console && node --test --test-concurrency=1)

@@ -9,7 +9,6 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/ossemu/ossemu/osserr"
-	"github.com/ossemu/ossemu/server/auth"
 )
 
 // The emulator's own endpoints live under the path-style prefix /_ossemu/.
@@ -60,11 +59,7 @@ func (s *Server) authorize(r *http.Request, a access) error {
 		}
 		return nil
 	case basicOrSignature:
-		if scheme, _, _ := strings.Cut(r.Header.Get("Authorization"), " "); strings.EqualFold(scheme, "Basic") {
-			return s.deps.Verifier.VerifyBasic(r)
-		}
-		key := strings.TrimPrefix(r.URL.Path, Prefix+"/")
-		return s.deps.Verifier.Verify(r, auth.Resource{Bucket: strings.TrimPrefix(Prefix, "/"), Key: key})
+		return s.deps.Verifier.Authenticate(r)
 	}
 	return fmt.Errorf("server: route registered with unknown access %d", a)
 }
@@ -95,6 +90,7 @@ func (s *Server) guard(a access) func(http.Handler) http.Handler {
 //	GET /_ossemu/tasks[/<TaskId>]          basicOrSignature (tasks.go)
 //	GET /_ossemu/notify/tasks/<TaskId>     basicOnly (notify.go)
 //	GET /_ossemu/notify/topics/<topic>     basicOnly
+//	    /_ossemu/console/…                 the web console (its own cookie, or Verifier.Authenticate)
 func (s *Server) emulatorRoutes(r chi.Router) {
 	r.With(s.guard(public)).Get("/health", s.health)
 	r.With(s.guard(public)).Get("/metrics", s.serveMetrics)
@@ -104,6 +100,10 @@ func (s *Server) emulatorRoutes(r chi.Router) {
 	// checked before the method and the path, so an unauthenticated caller
 	// learns nothing about either.
 	r.With(s.guard(basicOnly)).HandleFunc(strings.TrimPrefix(NotifyPrefix, Prefix)+"/*", s.serveNotifyStatus)
+	if s.deps.Console != nil {
+		r.Handle("/console", s.deps.Console)
+		r.Handle("/console/*", s.deps.Console)
+	}
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, errReserved(r))
 	})

@@ -59,8 +59,12 @@ type Deps struct {
 	// certificate the emulator's endpoints serve; nil when notifications
 	// are not wired.
 	Notifications Notifications
-	Logger        *slog.Logger
-	Registry      *prometheus.Registry
+	// Console, when set, serves everything under /_ossemu/console/ (the web
+	// console checks credentials itself: its own cookie, or the task API's
+	// through Verifier.Authenticate).
+	Console  http.Handler
+	Logger   *slog.Logger
+	Registry *prometheus.Registry
 }
 
 // Server is the OSS HTTP front end.

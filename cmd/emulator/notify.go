@@ -71,6 +71,7 @@ func (c *Config) bindNotify(b *binder) {
 // state, the notifier's dispatcher and, when configured, the MNS listener.
 type notifyRuntime struct {
 	n       *notifier.Notifier
+	broker  *mns.Broker // read by the web console (console.go)
 	cancel  context.CancelFunc
 	wg      sync.WaitGroup
 	mns     *http.Server
@@ -96,7 +97,7 @@ func startNotify(ctx context.Context, cfg Config, db *sql.DB, logger *slog.Logge
 		return nil, err
 	}
 	rctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	rt := &notifyRuntime{n: n, cancel: cancel}
+	rt := &notifyRuntime{n: n, broker: broker, cancel: cancel}
 	if !cfg.Cluster.servesAPI() {
 		// A worker only records its tasks' notifications (the finish hook);
 		// the api nodes' dispatchers deliver them.

@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/ossemu/ossemu/osserr"
+	"github.com/ossemu/ossemu/queue"
 	"github.com/ossemu/ossemu/server"
 	"github.com/ossemu/ossemu/server/auth"
 )
@@ -76,20 +77,25 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	// --shutdown-grace to finish running ones while HTTP drains; run
 	// returns after both (submissions during the drain are still queued).
 	poolCtx, stopPool := context.WithCancel(ctx)
+	var pool *queue.Pool
 	waitPool := func() {}
 	if cfg.Cluster.runsTasks() { // an api node never runs media
-		if waitPool, err = startPool(poolCtx, tasks, poolCfg, logger); err != nil {
+		if pool, waitPool, err = startPool(poolCtx, tasks, poolCfg, logger); err != nil {
 			stopPool()
 			return err
 		}
 	}
 	defer waitPool()
 	defer stopPool()
+	verifier := auth.New(auth.Config{Credentials: cfg.Credentials, Region: cfg.Server.Region})
+	web, err := newConsole(cfg, store, tasks, pool, notify, verifier, logger) // console.go
+	if err != nil {
+		return err
+	}
 	deps := server.Deps{
-		Storage: store,
-		Verifier: auth.New(auth.Config{
-			Credentials: cfg.Credentials, Region: cfg.Server.Region,
-		}),
+		Storage:       store,
+		Verifier:      verifier,
+		Console:       web,
 		Tasks:         tasks,
 		Notifications: notify.n,
 		Logger:        logger,

@@ -127,7 +127,7 @@ func benchCLIArgs(b *testing.B, job benchJob, out string) []string {
 	for i, c := range clips {
 		args = append(args, "-threads", strconv.Itoa(job.Threads), "-i", filepath.Join(job.Dir, c.key))
 		par := c.video.CodecParameters()
-		src := videoSource{Width: par.Width(), Height: par.Height(), SAR: par.SampleAspectRatio(), Rotation: c.rotation, Rate: streamRate(c.in, c.video)}
+		src := videoSource{Width: par.Width(), Height: par.Height(), SAR: par.SampleAspectRatio(), Rotation: c.rotation, Rate: c.in.FrameRate(c.video)}
 		graph += fmt.Sprintf("[%d:v]%s[v%d];[%d:a]%s[a%d];", i, videoFilterSpec(src, pl.video.shape, 0), i, i, audioFilterSpec(0, pl.audio.shape, 0), i)
 		joins += fmt.Sprintf("[v%d][a%d]", i, i)
 	}

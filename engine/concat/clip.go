@@ -93,7 +93,7 @@ func (r *clipRun) open() error {
 	}
 	var err error
 	if st := r.src.video; st != nil {
-		r.srcRate = streamRate(in, st)
+		r.srcRate = in.FrameRate(st)
 		if r.video, err = mk(st, r.o.venc != nil, r.threads); err != nil {
 			return err
 		}

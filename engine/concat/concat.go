@@ -29,16 +29,12 @@ func New(cfg engine.Config) *Engine {
 // Run joins the clips of spec and returns the written files (in
 // t.WorkDir), named through saveas. On any error nothing is returned.
 func (e *Engine) Run(ctx context.Context, spec *parser.Concat, saveas parser.SaveAs, t engine.Task) ([]engine.Output, error) {
-	clips, err := openClips(ctx, t, spec)
+	clips, p, err := prepare(ctx, spec, t)
 	if err != nil {
 		return nil, err
 	}
 	defer closeClips(clips)
 
-	p, err := newPlan(spec, clips)
-	if err != nil {
-		return nil, err
-	}
 	path := filepath.Join(t.WorkDir, "concat."+p.format.Ext())
 	if spec.Segment != nil {
 		path = segmentPattern(t.WorkDir, p.format)
@@ -70,4 +66,19 @@ func (e *Engine) Run(ctx context.Context, spec *parser.Concat, saveas parser.Sav
 	}
 	progress.Done()
 	return outs, nil
+}
+
+// prepare is the start of a run, and all of Plan: it opens every clip of
+// spec and resolves the output from them. On error nothing stays open.
+func prepare(ctx context.Context, spec *parser.Concat, t engine.Task) ([]*clipSource, *plan, error) {
+	clips, err := openClips(ctx, t, spec)
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := newPlan(spec, clips)
+	if err != nil {
+		closeClips(clips)
+		return nil, nil, err
+	}
+	return clips, p, nil
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/asticode/go-astiav"
 
+	"github.com/ossemu/ossemu/engine/libav"
 	"github.com/ossemu/ossemu/osserr"
 	"github.com/ossemu/ossemu/parser"
 )
@@ -82,10 +83,10 @@ func planVideo(o *parser.VideoOptions, f parser.Container, ref *clipSource) (*vi
 	refPix := astiav.PixelFormatYuv420P
 	var refBitrate int64
 	if ref != nil {
-		refW, refH = displaySize(ref)
-		refRate = streamRate(ref.in, ref.video)
+		refW, refH = libav.DisplaySize(ref.video)
+		refRate = ref.in.FrameRate(ref.video)
 		refPix = ref.video.CodecParameters().PixelFormat()
-		refBitrate = streamBitrate(ref, ref.video)
+		refBitrate = ref.in.Bitrate(ref.video)
 	}
 
 	w, h, err := outputSize(o, refW, refH)
@@ -111,22 +112,6 @@ func planVideo(o *parser.VideoOptions, f parser.Container, ref *clipSource) (*vi
 		vp.bitrate = defaultVideoBitrate(w, h, vp.shape.Rate.Float64())
 	}
 	return vp, nil
-}
-
-// displaySize is the clip's picture as shown: rotated upright and with its
-// sample aspect ratio applied.
-func displaySize(c *clipSource) (float64, float64) {
-	par := c.video.CodecParameters()
-	w, h := float64(par.Width()), float64(par.Height())
-	if sar := c.video.SampleAspectRatio(); sar.Num() > 0 && sar.Den() > 0 {
-		w *= sar.Float64()
-	} else if sar := par.SampleAspectRatio(); sar.Num() > 0 && sar.Den() > 0 {
-		w *= sar.Float64()
-	}
-	if c.rotation == 90 || c.rotation == 270 {
-		w, h = h, w
-	}
-	return w, h
 }
 
 // outputSize applies s, arotate, sopt and the fit scale type to the
@@ -217,18 +202,6 @@ func pixFmtFamily(n string) string {
 func defaultVideoBitrate(w, h int, fps float64) int64 {
 	b := int64(float64(w*h) * fps * 0.1)
 	return min(max(b, 200_000), 20_000_000)
-}
-
-// streamBitrate is a stream's bitrate, or the container's when the stream
-// does not say (MKV); 0 when unknown.
-func streamBitrate(c *clipSource, s *astiav.Stream) int64 {
-	if b := s.CodecParameters().BitRate(); b > 0 {
-		return b
-	}
-	if s.CodecParameters().MediaType() == astiav.MediaTypeVideo {
-		return c.in.Format.BitRate()
-	}
-	return 0
 }
 
 // bitrateFor applies vbopt or abopt (param "vb" or "ab", for the kind of

@@ -48,7 +48,7 @@ func planAudio(o *parser.AudioOptions, f parser.Container, ref *clipSource) (*au
 		} else if par.Channels() > 0 {
 			ap.channels = par.Channels()
 		}
-		refBitrate = streamBitrate(ref, ref.audio)
+		refBitrate = ref.in.Bitrate(ref.audio)
 	}
 	if o.SampleRate > 0 {
 		ap.rate = o.SampleRate

@@ -5,40 +5,9 @@ import (
 
 	"github.com/asticode/go-astiav"
 
-	"github.com/ossemu/ossemu/engine/libav"
 	"github.com/ossemu/ossemu/osserr"
 	"github.com/ossemu/ossemu/parser"
 )
-
-// streamRate is the clip's nominal frame rate: the average rate when it is
-// sane (VFR phone clips), else libav's guess, snapped to a broadcast rate
-// when within 1%.
-func streamRate(in *libav.Input, s *astiav.Stream) float64 {
-	r := s.AvgFrameRate().Float64()
-	if s.AvgFrameRate().Den() == 0 || r <= 0 || r > 240 {
-		r = in.Format.GuessFrameRate(s, nil).Float64()
-	}
-	if math.IsNaN(r) || r <= 0 || r > 240 {
-		return 25
-	}
-	// A variable-rate clip (its average well below its base rate) gets
-	// the nearest common rate at or above its average: a phone's 29.6
-	// average becomes 30.
-	if base := s.RFrameRate().Float64(); base > r*1.02 {
-		for _, std := range []float64{24, 25, 30, 50, 60, 120} {
-			if std >= r*0.99 {
-				return std
-			}
-		}
-	}
-	best, bestDiff := r, math.Inf(1)
-	for _, std := range []float64{23.976, 24, 25, 29.97, 30, 48, 50, 59.94, 60, 100, 119.88, 120} {
-		if d := math.Abs(r - std); d/std < 0.01 && d < bestDiff {
-			best, bestDiff = std, d
-		}
-	}
-	return best
-}
 
 // mxfRates are the frame rates FFmpeg's MXF muxer accepts.
 var mxfRates = []float64{23.976, 24, 25, 29.97, 30, 50, 59.94, 60}

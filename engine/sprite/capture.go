@@ -173,18 +173,9 @@ func (c *capture) selectFrame(onFrame onFrameFunc) error {
 	}
 	c.lastT = t
 	c.onTime(t)
-	if !c.sel.candidate(t, c.keyOnly || c.frame.KeyFrame()) {
-		return nil
-	}
-	var h uint64
-	if c.sel.needsHash() {
-		var err error
-		if h, err = c.thumbs.Hash(c.frame); err != nil {
-			return err
-		}
-	}
-	if !c.sel.keep(h) {
-		return nil
+	ok, err := c.sel.offer(t, c.keyOnly || c.frame.KeyFrame(), func() (uint64, error) { return c.thumbs.Hash(c.frame) })
+	if !ok || err != nil {
+		return err
 	}
 	c.Times = append(c.Times, t)
 	return onFrame(c.frame, t)

@@ -56,6 +56,27 @@ func frameDuration(v *astiav.Stream) time.Duration {
 // scanDuration finds the video's length when the container does not say,
 // by reading (not decoding) every packet, then rewinds.
 func scanDuration(ctx context.Context, c *capture, idx int) (time.Duration, error) {
+	end, err := scanPackets(ctx, c, idx, nil)
+	if err != nil {
+		return 0, err
+	}
+	return end, rewind(ctx, c.in, idx, c.origin)
+}
+
+// frameStamp is what one video packet says of its frame.
+type frameStamp struct {
+	t       time.Duration // presentation time (see scanPackets)
+	key     bool          // a keyframe
+	dtsOnly bool          // t is the packet's decoding timestamp: it has no presentation timestamp
+}
+
+// scanPackets reads (not decodes) the input to its end and returns where
+// video stream idx ends. each, when not nil, gets every packet's stamp in
+// decoding order: sorted, these are the times of the frames the decoder
+// returns, unless a packet is dtsOnly. Raw streams (an .h264 file) may
+// have no timestamps at all, only packet durations: then the packets add
+// up.
+func scanPackets(ctx context.Context, c *capture, idx int, each func(frameStamp)) (time.Duration, error) {
 	pkt := c.pkt
 	var end, next time.Duration
 	for {
@@ -63,32 +84,30 @@ func scanDuration(ctx context.Context, c *capture, idx int) (time.Duration, erro
 			return 0, err
 		}
 		if err := c.in.Format.ReadFrame(pkt); err != nil {
-			if err := c.in.ReadError(ctx, err); err != nil {
-				return 0, err
-			}
-			break
+			return end, c.in.ReadError(ctx, err)
 		}
 		if pkt.StreamIndex() == idx {
-			// Raw streams (an .h264 file) may have no timestamps at
-			// all, only packet durations: then the packets add up.
 			d := c.frameDt
 			if pkt.Duration() > 0 {
 				d = c.time(c.origin + pkt.Duration())
 			}
-			ts := pkt.Pts()
+			ts, dtsOnly := pkt.Pts(), false
 			if ts == libav.NoPTS {
 				ts = pkt.Dts()
+				dtsOnly = ts != libav.NoPTS
 			}
+			t := next
 			if ts != libav.NoPTS {
-				next = c.time(ts) + d
-			} else {
-				next += d
+				t = c.time(ts)
 			}
+			next = t + d
 			end = max(end, next)
+			if each != nil {
+				each(frameStamp{t: t, key: pkt.Flags().Has(astiav.PacketFlagKey), dtsOnly: dtsOnly})
+			}
 		}
 		pkt.Unref()
 	}
-	return end, rewind(ctx, c.in, idx, c.origin)
 }
 
 // rewind goes back to the start of the input. Raw streams (an .h264

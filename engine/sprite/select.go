@@ -90,8 +90,23 @@ func (s *selector) candidate(t time.Duration, key bool) bool {
 	return true
 }
 
-// needsHash reports whether keep needs the candidate's dHash.
-func (s *selector) needsHash() bool { return s.mode == parser.ModeDHash }
+// offer puts the frame at t (a keyframe when key) to the selector and
+// reports whether it becomes a cell. hash computes the frame's dHash; it
+// is called only in dhash mode, for candidates. The capture offers each
+// decoded frame and Plan each packet's time, so both choose alike.
+func (s *selector) offer(t time.Duration, key bool, hash func() (uint64, error)) (bool, error) {
+	if !s.candidate(t, key) {
+		return false, nil
+	}
+	var h uint64
+	if s.mode == parser.ModeDHash {
+		var err error
+		if h, err = hash(); err != nil {
+			return false, err
+		}
+	}
+	return s.keep(h), nil
+}
 
 // keep decides on a candidate (in dhash mode by comparing hash with the
 // last kept frame's) and counts it when kept.

@@ -45,6 +45,7 @@ type spriteRun struct {
 
 	in    *libav.Input
 	v     *astiav.Stream // the video stream captured
+	src   image.Point    // its upright display size
 	geom  cellGeometry
 	sheet image.Point // size of every sheet
 	dur   time.Duration
@@ -55,21 +56,33 @@ type spriteRun struct {
 // run is Run with seeking optional, so tests can show that both ways pick
 // the same frames; it also returns the capture for its statistics.
 func (e *Engine) run(ctx context.Context, spec *parser.Sprite, saveas parser.SaveAs, t engine.Task, seek bool) ([]engine.Output, *capture, error) {
-	r := &spriteRun{
+	r := newRun(spec, saveas, t, seek)
+	defer r.c.Close()
+	if err := r.do(ctx, r.open, r.layout, r.measure, r.openDecoder, r.tile, r.finish); err != nil {
+		return nil, r.cap, err
+	}
+	return r.outs, r.cap, nil
+}
+
+func newRun(spec *parser.Sprite, saveas parser.SaveAs, t engine.Task, seek bool) *spriteRun {
+	return &spriteRun{
 		spec: spec, task: t, seek: seek, c: astikit.NewCloser(),
 		names:    sheetNames{task: t, spec: spec, saveas: saveas},
 		progress: engine.NewProgress(t.Progress),
 	}
-	defer r.c.Close()
-	for _, step := range []func(context.Context) error{r.open, r.layout, r.measure, r.openDecoder, r.tile, r.finish} {
+}
+
+// do runs steps in order, stopping at the first error or cancellation.
+func (r *spriteRun) do(ctx context.Context, steps ...func(context.Context) error) error {
+	for _, step := range steps {
 		if err := ctx.Err(); err != nil {
-			return nil, r.cap, err
+			return err
 		}
 		if err := step(ctx); err != nil {
-			return nil, r.cap, err
+			return err
 		}
 	}
-	return r.outs, r.cap, nil
+	return nil
 }
 
 // open opens the source object and picks its video stream.
@@ -93,6 +106,7 @@ func (r *spriteRun) layout(context.Context) error {
 	if err != nil {
 		return err
 	}
+	r.src = src
 	r.geom = cellLayout(r.spec, src)
 	if r.sheet, err = sheetSize(r.spec, r.geom.Cell); err != nil {
 		if e, ok := osserr.As(err); ok {
