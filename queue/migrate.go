@@ -14,6 +14,8 @@ import (
 //     only the process string and parsed it again to pick the processor; the
 //     column is appended by ALTER TABLE (the CREATE TABLE in store.go lists
 //     it last for the same layout) and filled from each row's process string.
+//  2. The detail column: what a processor reports beyond its outputs (a
+//     sprite task's cell map), NULL for older tasks and those without one.
 
 // migrate applies the steps an existing database lacks, in one transaction.
 func migrate(ctx context.Context, db *sql.DB) error {
@@ -30,6 +32,15 @@ func migrate(ctx context.Context, db *sql.DB) error {
 	if has == 0 {
 		if err := addActionColumn(ctx, tx); err != nil {
 			return err
+		}
+	}
+	if err := tx.QueryRowContext(ctx,
+		`SELECT COUNT(*) FROM pragma_table_info('tasks') WHERE name = 'detail'`).Scan(&has); err != nil {
+		return fmt.Errorf("queue: migrate: %w", err)
+	}
+	if has == 0 {
+		if _, err := tx.ExecContext(ctx, `ALTER TABLE tasks ADD COLUMN detail TEXT`); err != nil {
+			return fmt.Errorf("queue: migrate: adding the detail column: %w", err)
 		}
 	}
 	if err := tx.Commit(); err != nil {

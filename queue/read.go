@@ -11,7 +11,7 @@ import (
 
 const taskColumns = `seq, id, type, event_id, request_id, action, bucket, object, process, topic, sources,
 	state, attempts, lease_until, progress, targets, code, message,
-	created_at, started_at, finished_at, next_run_at`
+	created_at, started_at, finished_at, next_run_at, detail`
 
 // ErrNotFound is returned by Get for an unknown task id.
 var ErrNotFound = errors.New("queue: no such task")
@@ -25,10 +25,11 @@ func scanTask(row scanner) (*Task, int64, error) {
 		src, tgt                     string
 		lease, created, started, fin int64
 		next                         int64
+		detail                       sql.NullString
 	)
 	if err := row.Scan(&seq, &t.ID, &t.Type, &t.EventID, &t.RequestID, &t.Action, &t.Bucket, &t.Object,
 		&t.Process, &t.Topic, &src, &t.State, &t.Attempts, &lease, &t.Progress, &tgt,
-		&t.Code, &t.Message, &created, &started, &fin, &next); err != nil {
+		&t.Code, &t.Message, &created, &started, &fin, &next, &detail); err != nil {
 		return nil, 0, err
 	}
 	if err := json.Unmarshal([]byte(src), &t.Sources); err != nil {
@@ -36,6 +37,9 @@ func scanTask(row scanner) (*Task, int64, error) {
 	}
 	if err := json.Unmarshal([]byte(tgt), &t.Targets); err != nil {
 		return nil, 0, fmt.Errorf("queue: task %s targets: %w", t.ID, err)
+	}
+	if detail.Valid {
+		t.Detail = json.RawMessage(detail.String)
 	}
 	t.LeaseUntil, t.CreatedAt, t.StartedAt = fromMS(lease), fromMS(created), fromMS(started)
 	t.FinishedAt, t.NextRunAt = fromMS(fin), fromMS(next)
