@@ -27,7 +27,8 @@ const vttName = "sprite.vtt"
 // vttCue is one cue: the time range and the cell it shows.
 type vttCue struct {
 	start, end time.Duration
-	sheet      string // the sheet's URL relative to the track
+	at         time.Duration // the cell's frame time, rounded
+	sheet      string        // the sheet's URL relative to the track
 	cell       engine.Cell
 }
 
@@ -104,14 +105,14 @@ func vttCues(trackKey string, outs []engine.Output, start, end time.Duration) []
 			if len(cues) == 0 && fromStart {
 				t = min(t, start.Round(time.Millisecond))
 			}
-			cues = append(cues, vttCue{start: t, sheet: ref, cell: c})
+			cues = append(cues, vttCue{start: t, at: c.Time.Round(time.Millisecond), sheet: ref, cell: c})
 		}
 	}
 	for i := range cues {
 		if i+1 < len(cues) {
 			cues[i].end = cues[i+1].start
 		} else {
-			cues[i].end = max(end.Round(time.Millisecond), cues[i].start+time.Millisecond)
+			cues[i].end = max(end.Round(time.Millisecond), cues[i].at+time.Millisecond)
 		}
 	}
 	return cues
