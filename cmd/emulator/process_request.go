@@ -195,4 +195,3 @@ func (r *localRequest) checkTarget() error {
 
 // store is the read-only bucket of the request's files.
 func (r *localRequest) store() *files.Backend { return files.New(processBucket, r.objects) }
-

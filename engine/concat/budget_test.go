@@ -24,7 +24,7 @@ func TestPixelBudget(t *testing.T) {
 		t.Run(tc.key, func(t *testing.T) {
 			t.Parallel()
 			store := enginetest.PathStore{DirStore: enginetest.NewStore(t, map[string]string{tc.key: tc.clip(t)})}
-			res, err := enginetest.RunTask(t, New(engine.Config{VideoPreset: "ultrafast"}), enginetest.Job(t, store, tc.key, "video/concat,f_mp4,vcodec_h264,acodec_aac" + enginetest.SaveAs("c.mp4")))
+			res, err := enginetest.RunTask(t, New(engine.Config{VideoPreset: "ultrafast"}), enginetest.Job(t, store, tc.key, "video/concat,f_mp4,vcodec_h264,acodec_aac"+enginetest.SaveAs("c.mp4")))
 			enginetest.RequireFailure(t, res, err, osserr.InvalidMedia, enginetest.Bucket+"/"+tc.key, "16000x16000", "pixel budget of 36,000,000")
 		})
 	}

@@ -76,7 +76,10 @@ func TestWritesRefused(t *testing.T) {
 	s, objects := newStore(t)
 	ctx := context.Background()
 	for name, err := range map[string]error{
-		"put":           func() error { _, err := s.PutObject(ctx, "local", "a.mp4", strings.NewReader("x"), storage.PutOptions{}); return err }(),
+		"put": func() error {
+			_, err := s.PutObject(ctx, "local", "a.mp4", strings.NewReader("x"), storage.PutOptions{})
+			return err
+		}(),
 		"delete":        s.DeleteObject(ctx, "local", "a.mp4"),
 		"create bucket": s.CreateBucket(ctx, "new"),
 		"delete bucket": s.DeleteBucket(ctx, "local"),
