@@ -131,12 +131,9 @@ func (c *processConfig) validate() error {
 	return errors.Join(errs...)
 }
 
+// slogLevel reads --log-level as the server does.
 func (c *processConfig) slogLevel() (slog.Level, error) {
-	var l slog.Level
-	if err := l.UnmarshalText([]byte(c.LogLevel)); err != nil {
-		return l, fmt.Errorf("--log-level %q: use debug, info, warn or error", c.LogLevel)
-	}
-	return l, nil
+	return (&Config{LogLevel: c.LogLevel}).slogLevel()
 }
 
 // threads is the codec thread budget: one task has the machine.

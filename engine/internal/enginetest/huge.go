@@ -9,6 +9,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ossemu/ossemu/internal/testutil"
+	"github.com/ossemu/ossemu/osserr"
+	"github.com/ossemu/ossemu/queue"
 )
 
 // The pixel budget's inputs: a few kilobytes of H.264 whose headers
@@ -53,4 +55,26 @@ func GrowingH264(t testing.TB) string {
 	huge, err := testutil.ResizeH264SPS(smallH264(t, "3"), 16000, 16000)
 	require.NoError(t, err)
 	return rbWrite(t, "growing.h264", append(smallH264(t, "3"), huge...))
+}
+
+// RequirePixelBudget runs process with p on each input over the pixel
+// budget (declared by the container, by the stream, or after the first
+// frames) and requires a clean InvalidMedia naming the object, its size
+// and the default budget of 36 megapixels.
+func RequirePixelBudget(t *testing.T, p queue.Processor, process string) {
+	for _, tc := range []struct {
+		key  string
+		clip func(testing.TB) string
+	}{
+		{"huge.mp4", HugeMP4},
+		{"huge.h264", HugeH264},
+		{"growing.h264", GrowingH264},
+	} {
+		t.Run(tc.key, func(t *testing.T) {
+			t.Parallel()
+			store := PathStore{DirStore: NewStore(t, map[string]string{tc.key: tc.clip(t)})}
+			res, err := RunTask(t, p, Job(t, store, tc.key, process))
+			RequireFailure(t, res, err, osserr.InvalidMedia, Bucket+"/"+tc.key, "16000x16000", "pixel budget of 36,000,000")
+		})
+	}
 }
