@@ -11,7 +11,7 @@ import (
 
 const taskColumns = `seq, id, type, event_id, request_id, action, bucket, object, process, topic, sources,
 	state, attempts, lease_until, progress, targets, code, message,
-	created_at, started_at, finished_at, next_run_at, detail`
+	created_at, started_at, finished_at, next_run_at`
 
 // ErrNotFound is returned by Get for an unknown task id.
 var ErrNotFound = errors.New("queue: no such task")
@@ -25,11 +25,10 @@ func scanTask(row scanner) (*Task, int64, error) {
 		src, tgt                     string
 		lease, created, started, fin int64
 		next                         int64
-		detail                       sql.NullString
 	)
 	if err := row.Scan(&seq, &t.ID, &t.Type, &t.EventID, &t.RequestID, &t.Action, &t.Bucket, &t.Object,
 		&t.Process, &t.Topic, &src, &t.State, &t.Attempts, &lease, &t.Progress, &tgt,
-		&t.Code, &t.Message, &created, &started, &fin, &next, &detail); err != nil {
+		&t.Code, &t.Message, &created, &started, &fin, &next); err != nil {
 		return nil, 0, err
 	}
 	if err := json.Unmarshal([]byte(src), &t.Sources); err != nil {
@@ -38,23 +37,34 @@ func scanTask(row scanner) (*Task, int64, error) {
 	if err := json.Unmarshal([]byte(tgt), &t.Targets); err != nil {
 		return nil, 0, fmt.Errorf("queue: task %s targets: %w", t.ID, err)
 	}
-	if detail.Valid {
-		t.Detail = json.RawMessage(detail.String)
-	}
 	t.LeaseUntil, t.CreatedAt, t.StartedAt = fromMS(lease), fromMS(created), fromMS(started)
 	t.FinishedAt, t.NextRunAt = fromMS(fin), fromMS(next)
 	return &t, seq, nil
 }
 
-// Get returns one task by id, or ErrNotFound.
+// Get returns one task by id, or ErrNotFound. Only Get reads the task's
+// Detail: a sprite task's cell map can run to megabytes, which List and
+// the workers' claims have no use for.
 func (q *Queue) Get(ctx context.Context, id string) (*Task, error) {
-	row := q.r.QueryRowContext(ctx, `SELECT `+taskColumns+` FROM tasks WHERE id = ?`, id)
-	t, _, err := scanTask(row)
+	row := q.r.QueryRowContext(ctx, `SELECT `+taskColumns+`, detail FROM tasks WHERE id = ?`, id)
+	var detail sql.NullString
+	t, _, err := scanTask(withDetail{row, &detail})
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
+	if err == nil && detail.Valid {
+		t.Detail = json.RawMessage(detail.String)
+	}
 	return t, err
 }
+
+// withDetail scans the detail column after the task columns.
+type withDetail struct {
+	row    scanner
+	detail *sql.NullString
+}
+
+func (w withDetail) Scan(dest ...any) error { return w.row.Scan(append(dest, w.detail)...) }
 
 // ListOptions selects a page of tasks, newest first.
 type ListOptions struct {
