@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/ossemu/ossemu/internal/leaseloop"
+	"github.com/ossemu/ossemu/internal/sqldb"
 )
 
 // Delivery states. A delivery starts pending, becomes delivered on success,
@@ -23,18 +24,25 @@ const (
 )
 
 // leaseSlack is added to the push timeout while a delivery is in flight, so
-// the dispatcher does not pick it up twice; Run clears leftover leases from
-// a previous process at start (one dispatcher runs per database).
+// no dispatcher picks it up twice; a lease that runs out (its dispatcher
+// died) makes the delivery due again. On SQLite, which one process owns,
+// Run also clears a previous process's leases at start so they are retried
+// at once; on a shared database they may be a live node's.
 const leaseSlack = 30 * time.Second
 
 // Run is the dispatcher: it fans out new messages and delivers due ones
 // until ctx is done, then waits for in-flight pushes to stop. A push cut
-// short by shutdown is left as it was and retried on the next start, which
-// is why delivery is at least once.
+// short by shutdown is handed back and retried (it may have reached its
+// receiver), which is why delivery is at least once.
 func (n *Notifier) Run(ctx context.Context) error {
-	if _, err := n.db.ExecContext(ctx,
-		`UPDATE notify_deliveries SET leased = 0, next_at = ? WHERE leased = 1`, ms(n.now())); err != nil {
-		return fmt.Errorf("notifier: clear leases: %w", err)
+	if !sqldb.Of(n.db).Shared() {
+		if _, err := n.db.ExecContext(ctx,
+			`UPDATE notify_deliveries SET leased = 0, next_at = ? WHERE leased = 1`, ms(n.now())); err != nil {
+			if ctx.Err() != nil {
+				return nil // stopped before it started: a clean stop, like any other
+			}
+			return fmt.Errorf("notifier: clear leases: %w", err)
+		}
 	}
 	var lastPrune time.Time
 	loop := leaseloop.Loop[*delivery]{
@@ -80,7 +88,10 @@ func (n *Notifier) logErr(ctx context.Context, what string, err error) {
 }
 
 // claim leases up to limit due deliveries and reports when the next
-// not-yet-due one is due (0 if none).
+// not-yet-due one is due (0 if none). A leased delivery's next_at is its
+// lease's end, so one whose dispatcher died falls due again. On PostgreSQL
+// the rows are locked with SKIP LOCKED: dispatchers on several nodes claim
+// different deliveries.
 func (n *Notifier) claim(ctx context.Context, limit int) ([]*delivery, int64, error) {
 	now := ms(n.now())
 	tx, err := n.db.BeginTx(ctx, nil)
@@ -92,8 +103,8 @@ func (n *Notifier) claim(ctx context.Context, limit int) ([]*delivery, int64, er
 	if limit > 0 {
 		rows, err := tx.QueryContext(ctx, `SELECT d.id, d.attempts, d.subscription, d.endpoint, d.format, m.id, m.topic, m.body, m.tag, m.published_at
 			FROM notify_deliveries d JOIN notify_messages m ON m.id = d.message_id
-			WHERE d.state IN ('pending', 'retrying') AND d.leased = 0 AND d.next_at <= ?
-			ORDER BY d.next_at, d.id LIMIT ?`, now, limit)
+			WHERE d.state IN ('pending', 'retrying') AND d.next_at <= ?
+			ORDER BY d.next_at, d.id LIMIT ?`+sqldb.Of(n.db).SkipLocked("d"), now, limit)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -120,7 +131,7 @@ func (n *Notifier) claim(ctx context.Context, limit int) ([]*delivery, int64, er
 	}
 	var next int64
 	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MIN(next_at), 0) FROM notify_deliveries
-		WHERE state IN ('pending', 'retrying') AND leased = 0`).Scan(&next); err != nil {
+		WHERE state IN ('pending', 'retrying')`).Scan(&next); err != nil {
 		return nil, 0, err
 	}
 	return due, next, tx.Commit()
@@ -138,7 +149,13 @@ func (n *Notifier) deliver(ctx context.Context, d *delivery) {
 		err = n.push(ctx, d)
 	}
 	if err != nil && ctx.Err() != nil {
-		return // cut short by shutdown: the lease is cleared at the next start
+		// Cut short by shutdown: hand the delivery back at once, for this
+		// node's next start or another node's dispatcher, rather than
+		// leaving it leased until the lease runs out.
+		if rerr := n.release(context.WithoutCancel(ctx), d); rerr != nil {
+			n.log.Error("notifier: releasing a delivery cut short by shutdown", "err", rerr)
+		}
+		return
 	}
 	// A success is recorded even during shutdown, so it is not repeated.
 	if rerr := n.record(context.WithoutCancel(ctx), d, err); rerr != nil {
@@ -201,6 +218,13 @@ func (n *Notifier) record(ctx context.Context, d *delivery, deliveryErr error) e
 	n.metrics.attempts.WithLabelValues(kind, state).Inc()
 	_, err := n.db.ExecContext(ctx, `UPDATE notify_deliveries SET state = ?, attempts = ?, next_at = ?, leased = 0,
 		last_error = ?, updated_at = ? WHERE id = ?`, state, attempts, next, msg, ms(now), d.id)
+	return err
+}
+
+// release ends a delivery's lease without counting an attempt.
+func (n *Notifier) release(ctx context.Context, d *delivery) error {
+	_, err := n.db.ExecContext(ctx, `UPDATE notify_deliveries SET leased = 0, next_at = ? WHERE id = ? AND leased = 1`,
+		ms(n.now()), d.id)
 	return err
 }
 

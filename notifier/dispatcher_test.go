@@ -40,6 +40,10 @@ func messageID(t *testing.T, p pushed) string {
 
 func TestRetryUntilFourthAttempt(t *testing.T) {
 	t.Parallel()
+	testutil.ForEachStore(t, testRetryUntilFourthAttempt)
+}
+
+func testRetryUntilFourthAttempt(t *testing.T, ds testutil.DBStore) {
 	dir := t.TempDir()
 	srv, got := receiver(t, func(k int, _ pushed) int {
 		if k <= 3 {
@@ -47,7 +51,7 @@ func TestRetryUntilFourthAttempt(t *testing.T) {
 		}
 		return http.StatusNoContent
 	})
-	n := newNotifier(t, dir, testutil.OpenSQLite(t, dir), func(c *Config) {
+	n := newNotifier(t, dir, ds.Open(t, dir), func(c *Config) {
 		c.Endpoints = []Endpoint{{Topic: "jobs", URL: srv.URL, Format: FormatXML}}
 	})
 	reg := prometheus.NewRegistry()
@@ -81,9 +85,13 @@ func TestRetryUntilFourthAttempt(t *testing.T) {
 
 func TestDeadAfterMaxAttempts(t *testing.T) {
 	t.Parallel()
+	testutil.ForEachStore(t, testDeadAfterMaxAttempts)
+}
+
+func testDeadAfterMaxAttempts(t *testing.T, ds testutil.DBStore) {
 	dir := t.TempDir()
 	srv, got := receiver(t, func(int, pushed) int { return http.StatusInternalServerError })
-	n := newNotifier(t, dir, testutil.OpenSQLite(t, dir), func(c *Config) {
+	n := newNotifier(t, dir, ds.Open(t, dir), func(c *Config) {
 		c.MaxAttempts = 3
 		c.Endpoints = []Endpoint{{Topic: "*", URL: srv.URL, Format: FormatSimplified}}
 	})
@@ -107,8 +115,12 @@ func TestBackoffDoublesUpToCap(t *testing.T) {
 
 func TestNoNotifyPublishesNothing(t *testing.T) {
 	t.Parallel()
+	testutil.ForEachStore(t, testNoNotifyPublishesNothing)
+}
+
+func testNoNotifyPublishesNothing(t *testing.T, ds testutil.DBStore) {
 	dir := t.TempDir()
-	n := newNotifier(t, dir, testutil.OpenSQLite(t, dir), nil)
+	n := newNotifier(t, dir, ds.Open(t, dir), nil)
 	require.Empty(t, finish(t, n, sampleTask("MediaConvert-x", "")))
 	var count int
 	require.NoError(t, n.db.QueryRow(`SELECT COUNT(*) FROM notify_messages`).Scan(&count))
@@ -117,8 +129,12 @@ func TestNoNotifyPublishesNothing(t *testing.T) {
 
 func TestNoSubscribersIsRecorded(t *testing.T) {
 	t.Parallel()
+	testutil.ForEachStore(t, testNoSubscribersIsRecorded)
+}
+
+func testNoSubscribersIsRecorded(t *testing.T, ds testutil.DBStore) {
 	dir := t.TempDir()
-	n := newNotifier(t, dir, testutil.OpenSQLite(t, dir), nil)
+	n := newNotifier(t, dir, ds.Open(t, dir), nil)
 	testutil.RunBackground(t, n.Run)
 	id := finish(t, n, sampleTask("MediaConvert-lonely", "lonely"))
 	waitState(t, n, id, StateNoSubscribers)
@@ -136,9 +152,13 @@ func TestNoSubscribersIsRecorded(t *testing.T) {
 // the restart, the one duplicate at-least-once delivery allows here.
 func TestReceiverDownAcrossRestart(t *testing.T) {
 	t.Parallel()
+	testutil.ForEachStore(t, testReceiverDownAcrossRestart)
+}
+
+func testReceiverDownAcrossRestart(t *testing.T, ds testutil.DBStore) {
 	const total = 6
 	dir := t.TempDir()
-	db := testutil.OpenSQLite(t, dir)
+	db := ds.Open(t, dir)
 	var up, hold atomic.Bool
 	hung, release := make(chan struct{}), make(chan struct{})
 	var mu sync.Mutex
@@ -198,9 +218,13 @@ func TestReceiverDownAcrossRestart(t *testing.T) {
 
 func TestPruneKeepsUnfinished(t *testing.T) {
 	t.Parallel()
+	testutil.ForEachStore(t, testPruneKeepsUnfinished)
+}
+
+func testPruneKeepsUnfinished(t *testing.T, ds testutil.DBStore) {
 	dir := t.TempDir()
 	srv, _ := receiver(t, func(int, pushed) int { return http.StatusServiceUnavailable })
-	n := newNotifier(t, dir, testutil.OpenSQLite(t, dir), func(c *Config) {
+	n := newNotifier(t, dir, ds.Open(t, dir), func(c *Config) {
 		c.Retention = time.Hour
 		c.MaxAttempts = 1000
 		c.Endpoints = []Endpoint{{Topic: "busy", URL: srv.URL, Format: FormatXML}}
@@ -251,6 +275,10 @@ func counter(t *testing.T, reg *prometheus.Registry, name, label, value string) 
 
 func TestSlowReceiverIsRetried(t *testing.T) {
 	t.Parallel()
+	testutil.ForEachStore(t, testSlowReceiverIsRetried)
+}
+
+func testSlowReceiverIsRetried(t *testing.T, ds testutil.DBStore) {
 	dir := t.TempDir()
 	release := make(chan struct{})
 	srv, got := receiver(t, func(k int, _ pushed) int {
@@ -260,7 +288,7 @@ func TestSlowReceiverIsRetried(t *testing.T) {
 		return http.StatusNoContent
 	})
 	defer close(release)
-	n := newNotifier(t, dir, testutil.OpenSQLite(t, dir), func(c *Config) {
+	n := newNotifier(t, dir, ds.Open(t, dir), func(c *Config) {
 		c.Timeout = 200 * time.Millisecond
 		c.Endpoints = []Endpoint{{Topic: "slow", URL: srv.URL, Format: FormatXML}}
 	})

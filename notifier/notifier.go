@@ -3,7 +3,8 @@
 // task event whose content field is itself a JSON document in a string),
 // pushed to the subscribers of the task's notify topic. A finished task with
 // a notify stage gets its message written to an outbox table in the same
-// SQLite transaction that finishes the task; a dispatcher fans each message
+// transaction that finishes the task (SQLite, or PostgreSQL shared by
+// several nodes); a dispatcher fans each message
 // out to the topic's subscribers (HTTP endpoints from configuration, and the
 // HTTP or queue subscriptions of the MNS broker, see Broker) and delivers it
 // at least once, surviving restarts.
@@ -25,9 +26,11 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+
+	"github.com/ossemu/ossemu/internal/sqldb"
 )
 
-// Notifier is the notification service over one SQLite database (the task
+// Notifier is the notification service over one database (the task
 // queue's). Create it with New, call Migrate once, then Run the dispatcher.
 type Notifier struct {
 	cfg     Config
@@ -89,6 +92,7 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Notifier, error) {
 		wake:    make(chan struct{}, 1),
 	}
 	n.SetCertURL(cfg.CertURL)
+	sqldb.OnNotify(deps.DB, sqldb.TopicNotify, n.Wake) // messages other nodes record
 	return n, nil
 }
 

@@ -63,7 +63,9 @@ type pendingMessage struct {
 // creates topics named by tasks on first use), then the configured
 // endpoints. Each message is fanned out in its own transaction, together
 // with the flag that says it was, so a crash never fans a message out twice
-// or never. It reports how many messages it handled.
+// or never; two nodes fanning out one message at once insert its delivery
+// rows once (one per message and subscription). It reports how many
+// messages it handled.
 func (n *Notifier) fanOut(ctx context.Context) (int, error) {
 	rows, err := n.db.QueryContext(ctx,
 		`SELECT id, topic, tag FROM notify_messages WHERE fanned_out = 0 ORDER BY published_at LIMIT 100`)
@@ -114,8 +116,8 @@ func (n *Notifier) fanOutOne(ctx context.Context, m pendingMessage) error {
 			continue
 		}
 		_, err := tx.ExecContext(ctx,
-			`INSERT OR IGNORE INTO notify_deliveries (message_id, subscription, endpoint, format, state, next_at, updated_at)
-			 VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			`INSERT INTO notify_deliveries (message_id, subscription, endpoint, format, state, next_at, updated_at)
+			 VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
 			m.id, s.Name, s.Endpoint, string(s.Format), StatePending, now, now)
 		if err != nil {
 			return fmt.Errorf("notifier: fan out %s: %w", m.id, err)

@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+
+	"github.com/ossemu/ossemu/internal/sqldb"
 )
 
 // schema is the outbox the notifier keeps in the queue's SQLite database.
@@ -42,10 +44,14 @@ CREATE TABLE IF NOT EXISTS notify_deliveries (
 CREATE INDEX IF NOT EXISTS notify_deliveries_due ON notify_deliveries(state, next_at);
 `
 
-// Migrate creates the outbox tables in db if they are missing. It must
-// run before the queue finishes its first task, since the finish hook writes
-// to notify_messages.
+// Migrate creates the outbox tables in db if they are missing (on
+// PostgreSQL: applies the versioned migrations of schema_postgres.go). It
+// must run before the queue finishes its first task, since the finish hook
+// writes to notify_messages.
 func Migrate(ctx context.Context, db *sql.DB) error {
+	if sqldb.Of(db) == sqldb.Postgres {
+		return sqldb.Migrate(ctx, db, "notifier", pgMigrations)
+	}
 	if _, err := db.ExecContext(ctx, schema); err != nil {
 		return fmt.Errorf("notifier: create tables: %w", err)
 	}

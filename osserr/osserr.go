@@ -71,6 +71,12 @@ var (
 	// so clients such as curl and browsers retry with the credentials they
 	// hold.
 	BasicRequired = Code{"AccessDenied", http.StatusUnauthorized, "0003-00000001"}
+	// The S3 dialect's signature and payload errors (AWS-signed requests):
+	// a malformed SigV4 Authorization header or presigned query, and a body
+	// whose SHA-256 is not the signed x-amz-content-sha256.
+	AuthorizationHeaderMalformed      = Code{"AuthorizationHeaderMalformed", http.StatusBadRequest, "0002-00000001"}
+	AuthorizationQueryParametersError = Code{"AuthorizationQueryParametersError", http.StatusBadRequest, "0002-00000001"}
+	XAmzContentSHA256Mismatch         = Code{"XAmzContentSHA256Mismatch", http.StatusBadRequest, "0016-00000402"}
 	// Media processing failures recorded on tasks (never sent synchronously).
 	InvalidMedia = Code{"InvalidMedia", http.StatusBadRequest, "0050-00000001"}
 )

@@ -2,20 +2,21 @@ package queue
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 )
 
 // BenchmarkEnqueue measures durable submissions per second with 64
 // concurrent submitters (group commit) against the reference measured in the
-// same run: one submitter, so every task pays its own fsync'ed commit.
+// same run: one submitter, so every task pays its own fsync'ed commit. It
+// runs on each store (docs/cluster.md has the figures).
 func BenchmarkEnqueue(b *testing.B) {
-	q, err := Open(context.Background(), filepath.Join(b.TempDir(), "q.db"))
-	if err != nil {
-		b.Fatal(err)
+	for _, st := range testStores() {
+		b.Run(st.name, func(b *testing.B) { benchmarkEnqueue(b, st.open(b, st.create(b))) })
 	}
-	defer q.Close()
+}
+
+func benchmarkEnqueue(b *testing.B, q *Queue) {
 	ctx := context.Background()
 	nt := NewTask{RequestID: "R", Action: actSprite, Bucket: "b", Object: "in.mp4", Process: "video/sprite,f_jpg|sys/saveas,o_b3V0LmpwZw"}
 	n := max(b.N, 200)

@@ -13,10 +13,9 @@ import (
 // A processor's Result.Detail is recorded with the success, read back as
 // written, and reaches the finish hook; a task that fails, or whose
 // processor reports none, has none.
-func TestDetailRecordedOnSuccess(t *testing.T) {
-	t.Parallel()
+func testDetailRecordedOnSuccess(t *testing.T, st testStore) {
 	const detail = `{"Sheets":[{"URI":"oss://b/s-1.jpg","Cells":[{"Time":1.5,"X":2}]}]}`
-	e := newEnv(t, Processors{
+	e := newEnvOn(t, st, Processors{
 		actSprite: procFunc(func(_ context.Context, job *Job) (*Result, error) {
 			res, err := writeOutput(job, "s-1.jpg", "sheet")
 			if err == nil && job.Process == "sprite detail" {

@@ -126,10 +126,19 @@ type env struct {
 
 func newEnv(t *testing.T, procs Processors, tweak func(*Config)) *env {
 	t.Helper()
+	return newEnvOn(t, sqliteStore(), procs, tweak)
+}
+
+// newEnvOn is newEnv on a fresh queue in st.
+func newEnvOn(t *testing.T, st testStore, procs Processors, tweak func(*Config)) *env {
+	t.Helper()
+	return envOn(t, st.open(t, st.create(t)), procs, tweak)
+}
+
+// envOn is a pool configuration over q (one node of a store).
+func envOn(t *testing.T, q *Queue, procs Processors, tweak func(*Config)) *env {
+	t.Helper()
 	dir := t.TempDir()
-	q, err := Open(context.Background(), filepath.Join(dir, "queue.db"))
-	require.NoError(t, err)
-	t.Cleanup(func() { q.Close() })
 	e := &env{q: q, store: newMemStore(), finished: make(chan *Task, 100), dir: dir}
 	cfg := DefaultConfig()
 	cfg.Workers, cfg.TaskThreads = 2, 1

@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/ossemu/ossemu/internal/sqldb"
 )
 
 // FinishHook runs inside the transaction that moves a task to Succeeded or
@@ -24,19 +26,32 @@ type FinishHook func(ctx context.Context, tx *sql.Tx, t *Task) error
 var errLeaseLost = errors.New("queue: lease lost")
 
 // claim takes the oldest ready queued task, marks it running under a lease
-// owned by token and returns it; nil when nothing is ready.
+// owned by token and returns it; nil when nothing is ready. The run is
+// recorded (which node runs which attempt) in the same transaction.
 func (q *Queue) claim(ctx context.Context, token string, lease time.Duration) (*Task, error) {
 	now := q.now()
-	row := q.w.QueryRowContext(ctx, `UPDATE tasks SET state = 'running', attempts = attempts + 1,
+	tx, err := q.w.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("queue: claim: %w", err)
+	}
+	defer tx.Rollback() //nolint:errcheck // no-op after Commit
+	row := tx.QueryRowContext(ctx, `UPDATE tasks SET state = 'running', attempts = attempts + 1,
 		lease_owner = ?, lease_until = ?, progress = 0,
 		started_at = CASE WHEN started_at = 0 THEN ? ELSE started_at END
-		WHERE seq = (SELECT seq FROM tasks WHERE state = 'queued' AND next_run_at <= ? ORDER BY seq LIMIT 1)
+		WHERE seq = (SELECT seq FROM tasks WHERE state = 'queued' AND next_run_at <= ? ORDER BY seq LIMIT 1`+
+		sqldb.Of(q.w).SkipLocked()+`)
 		RETURNING `+taskColumns, token, ms(now.Add(lease)), ms(now), ms(now))
 	t, _, err := scanTask(row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
 	if err != nil {
+		return nil, fmt.Errorf("queue: claim: %w", err)
+	}
+	if err := q.recordRun(ctx, tx, t, token, now); err != nil {
+		return nil, err
+	}
+	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("queue: claim: %w", err)
 	}
 	return t, nil
@@ -137,7 +152,7 @@ func (q *Queue) retry(ctx context.Context, id, token string, next time.Time, cod
 // counting the run as an attempt: it did not fail, it was stopped.
 func (q *Queue) release(ctx context.Context, id, token string) error {
 	res, err := q.w.ExecContext(ctx, `UPDATE tasks SET state = 'queued', next_run_at = 0,
-		attempts = MAX(attempts - 1, 0), lease_owner = '', lease_until = 0, progress = 0
+		attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END, lease_owner = '', lease_until = 0, progress = 0
 		WHERE id = ? AND state = 'running' AND lease_owner = ?`, id, token)
 	return leaseResult(res, err)
 }

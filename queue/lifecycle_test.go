@@ -14,10 +14,9 @@ import (
 
 func succeed(_ context.Context, job *Job) (*Result, error) { return writeOutput(job, "out.mp4", "ok") }
 
-func TestFinishHookCommitsWithState(t *testing.T) {
-	t.Parallel()
+func testFinishHookCommitsWithState(t *testing.T, st testStore) {
 	var calls atomic.Int32
-	e := newEnv(t, Processors{actConcat: procFunc(succeed)}, func(c *Config) {
+	e := newEnvOn(t, st, Processors{actConcat: procFunc(succeed)}, func(c *Config) {
 		c.OnFinish = func(ctx context.Context, tx *sql.Tx, task *Task) error {
 			if calls.Add(1) == 1 {
 				// The row written here must vanish with the rollback.
@@ -50,9 +49,8 @@ func TestFinishHookCommitsWithState(t *testing.T) {
 	require.Equal(t, 2, e.get(t, id).Attempts)
 }
 
-func TestPanicKeepsWorkerAlive(t *testing.T) {
-	t.Parallel()
-	e := newEnv(t, Processors{
+func testPanicKeepsWorkerAlive(t *testing.T, st testStore) {
+	e := newEnvOn(t, st, Processors{
 		actSprite: procFunc(func(context.Context, *Job) (*Result, error) { panic("libav exploded") }),
 		actConcat: procFunc(succeed),
 	}, func(c *Config) { c.Workers = 1 })
@@ -102,9 +100,8 @@ func TestStartRequeuesOrphans(t *testing.T) {
 	require.Equal(t, 2, e.get(t, stale.ID).Attempts)
 }
 
-func TestExpiredLeaseIsReaped(t *testing.T) {
-	t.Parallel()
-	e := newEnv(t, Processors{actConcat: procFunc(succeed)}, func(c *Config) {
+func testExpiredLeaseIsReaped(t *testing.T, st testStore) {
+	e := newEnvOn(t, st, Processors{actConcat: procFunc(succeed)}, func(c *Config) {
 		c.LeaseTimeout = 60 * time.Millisecond
 	})
 	p, err := NewPool(e.q, e.cfg)
@@ -119,10 +116,9 @@ func TestExpiredLeaseIsReaped(t *testing.T) {
 	require.Equal(t, Running, e.get(t, live.ID).State)
 }
 
-func TestCrashLoopGivesUp(t *testing.T) {
-	t.Parallel()
-	e := newEnv(t, Processors{actConcat: procFunc(succeed)}, func(c *Config) { c.MaxAttempts = 1 })
-	stale := orphan(t, e.q, time.Hour)
+func testCrashLoopGivesUp(t *testing.T, st testStore) {
+	e := newEnvOn(t, st, Processors{actConcat: procFunc(succeed)}, func(c *Config) { c.MaxAttempts = 1 })
+	stale := orphan(t, e.q, time.Millisecond) // expired: on a shared store a live lease is another node's
 	e.start(t)
 	fin := e.wait(t)
 	require.Equal(t, stale.ID, fin.ID)
@@ -131,11 +127,10 @@ func TestCrashLoopGivesUp(t *testing.T) {
 	require.Contains(t, fin.Message, "interrupted 1 times")
 }
 
-func TestProgressIsRecordedWhileRunning(t *testing.T) {
-	t.Parallel()
+func testProgressIsRecordedWhileRunning(t *testing.T, st testStore) {
 	reported := make(chan struct{})
 	release := make(chan struct{})
-	e := newEnv(t, Processors{actConcat: procFunc(func(_ context.Context, job *Job) (*Result, error) {
+	e := newEnvOn(t, st, Processors{actConcat: procFunc(func(_ context.Context, job *Job) (*Result, error) {
 		for i := 0; i <= 40; i++ {
 			job.Progress(i) // called far more often than it is written
 		}
@@ -157,10 +152,9 @@ func TestProgressIsRecordedWhileRunning(t *testing.T) {
 	require.Equal(t, 100, fin.Progress)
 }
 
-func TestShutdownRequeuesRunningTask(t *testing.T) {
-	t.Parallel()
+func testShutdownRequeuesRunningTask(t *testing.T, st testStore) {
 	started := make(chan struct{})
-	e := newEnv(t, Processors{actConcat: procFunc(func(ctx context.Context, job *Job) (*Result, error) {
+	e := newEnvOn(t, st, Processors{actConcat: procFunc(func(ctx context.Context, job *Job) (*Result, error) {
 		close(started)
 		<-ctx.Done() // a long encode, interrupted
 		return writeOutput(job, "out.mp4", "half")
@@ -175,11 +169,10 @@ func TestShutdownRequeuesRunningTask(t *testing.T) {
 	require.Zero(t, e.store.count(), "nothing published")
 }
 
-func TestShutdownWaitsForRunningTaskWithinGrace(t *testing.T) {
-	t.Parallel()
+func testShutdownWaitsForRunningTaskWithinGrace(t *testing.T, st testStore) {
 	started := make(chan struct{})
 	release := make(chan struct{})
-	e := newEnv(t, Processors{actConcat: procFunc(func(_ context.Context, job *Job) (*Result, error) {
+	e := newEnvOn(t, st, Processors{actConcat: procFunc(func(_ context.Context, job *Job) (*Result, error) {
 		close(started)
 		<-release
 		return writeOutput(job, "out.mp4", "done")
@@ -201,9 +194,8 @@ func TestShutdownWaitsForRunningTaskWithinGrace(t *testing.T) {
 	require.Equal(t, Queued, e.get(t, queued).State, "no task is claimed after shutdown starts")
 }
 
-func TestTaskTimeoutFailsHungRun(t *testing.T) {
-	t.Parallel()
-	e := newEnv(t, Processors{actConcat: procFunc(func(ctx context.Context, job *Job) (*Result, error) {
+func testTaskTimeoutFailsHungRun(t *testing.T, st testStore) {
+	e := newEnvOn(t, st, Processors{actConcat: procFunc(func(ctx context.Context, job *Job) (*Result, error) {
 		<-ctx.Done() // a decoder stuck until told to stop
 		return nil, ctx.Err()
 	})}, func(c *Config) { c.TaskTimeout = 50 * time.Millisecond })

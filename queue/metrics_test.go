@@ -7,9 +7,8 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func TestCollectorCountsStates(t *testing.T) {
-	t.Parallel()
-	e := newEnv(t, nil, nil)
+func testCollectorCountsStates(t *testing.T, st testStore) {
+	e := newEnvOn(t, st, nil, nil)
 	reg := prometheus.NewRegistry()
 	require.NoError(t, reg.Register(e.q.Collector()))
 	orphan(t, e.q, 1<<40) // one running

@@ -14,8 +14,12 @@ import (
 //     only the process string and parsed it again to pick the processor; the
 //     column is appended by ALTER TABLE (the CREATE TABLE in store.go lists
 //     it last for the same layout) and filled from each row's process string.
-//  2. The detail column: what a processor reports beyond its outputs (a
+//  2. The task_runs table (runs.go): created like every table by CREATE
+//     TABLE IF NOT EXISTS; tasks run before it existed list no runs.
+//  3. The detail column: what a processor reports beyond its outputs (a
 //     sprite task's cell map), NULL for older tasks and those without one.
+//
+// (PostgreSQL databases have versioned migrations instead: postgres.go.)
 
 // migrate applies the steps an existing database lacks, in one transaction.
 func migrate(ctx context.Context, db *sql.DB) error {

@@ -101,7 +101,7 @@ func (p *Pool) claim(ctx context.Context, n int) []claimed {
 func (p *Pool) Ready() <-chan struct{} { return p.ready }
 
 // start prepares a fresh scratch root and recovers tasks left running by a
-// previous process.
+// previous process (on a shared store: those whose lease has expired).
 func (p *Pool) start(ctx context.Context) error {
 	if err := os.RemoveAll(p.cfg.WorkRoot); err != nil {
 		return fmt.Errorf("queue: clearing work root: %w", err)
@@ -109,7 +109,7 @@ func (p *Pool) start(ctx context.Context) error {
 	if err := os.MkdirAll(p.cfg.WorkRoot, 0o755); err != nil {
 		return fmt.Errorf("queue: %w", err)
 	}
-	return p.reap(ctx, true)
+	return p.reap(ctx, !p.q.Shared()) // on a shared store, running tasks may be other nodes'
 }
 
 // reap re-queues running tasks whose lease is dead (all of them at start),

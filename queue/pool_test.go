@@ -16,8 +16,7 @@ import (
 	"github.com/ossemu/ossemu/osserr"
 )
 
-func TestRunOutcomes(t *testing.T) {
-	t.Parallel()
+func testRunOutcomes(t *testing.T, st testStore) {
 	tests := []struct {
 		name     string
 		process  func(ctx context.Context, job *Job) (*Result, error)
@@ -81,7 +80,7 @@ func TestRunOutcomes(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			e := newEnv(t, Processors{actConcat: procFunc(tc.process)}, func(c *Config) { c.MaxAttempts = 3 })
+			e := newEnvOn(t, st, Processors{actConcat: procFunc(tc.process)}, func(c *Config) { c.MaxAttempts = 3 })
 			e.start(t)
 			id := e.submit(t, "concat").ID
 			fin := e.wait(t)
@@ -112,8 +111,7 @@ func TestRunOutcomes(t *testing.T) {
 	}
 }
 
-func TestDispatchByAction(t *testing.T) {
-	t.Parallel()
+func testDispatchByAction(t *testing.T, st testStore) {
 	mk := func(name string) Processor {
 		return procFunc(func(_ context.Context, job *Job) (*Result, error) {
 			if job.Threads != 1 || job.Bucket != "b" || job.Object != "src.mp4" || job.Action != testAction(name) {
@@ -129,7 +127,7 @@ func TestDispatchByAction(t *testing.T) {
 			return writeOutput(job, name+".out", name)
 		})
 	}
-	e := newEnv(t, Processors{actConcat: mk("concat"), actSprite: mk("sprite")}, nil)
+	e := newEnvOn(t, st, Processors{actConcat: mk("concat"), actSprite: mk("sprite")}, nil)
 	e.start(t)
 	c := e.submit(t, "concat").ID
 	s := e.submit(t, "sprite").ID
@@ -147,10 +145,9 @@ func TestDispatchByAction(t *testing.T) {
 
 // A task whose action has no processor fails at once with NotImplemented,
 // and the worker carries on.
-func TestUnknownActionFails(t *testing.T) {
-	t.Parallel()
+func testUnknownActionFails(t *testing.T, st testStore) {
 	var ran atomic.Int32
-	e := newEnv(t, Processors{actConcat: procFunc(func(_ context.Context, job *Job) (*Result, error) {
+	e := newEnvOn(t, st, Processors{actConcat: procFunc(func(_ context.Context, job *Job) (*Result, error) {
 		ran.Add(1)
 		return writeOutput(job, "out.mp4", "ok")
 	})}, nil)
@@ -169,10 +166,9 @@ func TestUnknownActionFails(t *testing.T) {
 	require.EqualValues(t, 1, ran.Load())
 }
 
-func TestTransientRetrySucceedsWithBackoff(t *testing.T) {
-	t.Parallel()
+func testTransientRetrySucceedsWithBackoff(t *testing.T, st testStore) {
 	var runs []time.Time
-	e := newEnv(t, Processors{actConcat: procFunc(func(_ context.Context, job *Job) (*Result, error) {
+	e := newEnvOn(t, st, Processors{actConcat: procFunc(func(_ context.Context, job *Job) (*Result, error) {
 		runs = append(runs, time.Now()) // one worker: no concurrent runs of one task
 		if len(runs) < 3 {
 			return nil, osserr.Transient(errors.New("storage unavailable"))
@@ -194,10 +190,9 @@ func TestTransientRetrySucceedsWithBackoff(t *testing.T) {
 	require.Equal(t, "run3", string(data))
 }
 
-func TestPublishFailureRetriesAndOverwrites(t *testing.T) {
-	t.Parallel()
+func testPublishFailureRetriesAndOverwrites(t *testing.T, st testStore) {
 	var runs atomic.Int32
-	e := newEnv(t, Processors{actSprite: procFunc(func(_ context.Context, job *Job) (*Result, error) {
+	e := newEnvOn(t, st, Processors{actSprite: procFunc(func(_ context.Context, job *Job) (*Result, error) {
 		n := runs.Add(1)
 		var outs []Output
 		// Two sheets, the second with the same key: only the last survives.

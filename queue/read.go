@@ -42,9 +42,9 @@ func scanTask(row scanner) (*Task, int64, error) {
 	return &t, seq, nil
 }
 
-// Get returns one task by id, or ErrNotFound. Only Get reads the task's
-// Detail: a sprite task's cell map can run to megabytes, which List and
-// the workers' claims have no use for.
+// Get returns one task by id with its runs, or ErrNotFound. Only Get reads
+// the task's Detail: a sprite task's cell map can run to megabytes, which
+// List and the workers' claims have no use for.
 func (q *Queue) Get(ctx context.Context, id string) (*Task, error) {
 	row := q.r.QueryRowContext(ctx, `SELECT `+taskColumns+`, detail FROM tasks WHERE id = ?`, id)
 	var detail sql.NullString
@@ -52,10 +52,16 @@ func (q *Queue) Get(ctx context.Context, id string) (*Task, error) {
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
-	if err == nil && detail.Valid {
+	if err != nil {
+		return nil, err
+	}
+	if detail.Valid {
 		t.Detail = json.RawMessage(detail.String)
 	}
-	return t, err
+	if t.Runs, err = q.runs(ctx, id); err != nil {
+		return nil, err
+	}
+	return t, nil
 }
 
 // withDetail scans the detail column after the task columns.

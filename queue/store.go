@@ -1,6 +1,7 @@
 // Package queue is ossemu's durable task queue: asynchronous processing
-// requests persisted in SQLite, run by a pool of workers under a lease, with
-// outputs published only when a task succeeds.
+// requests persisted in SQLite (or, shared by several nodes, PostgreSQL: see
+// postgres.go), run by a pool of workers under a lease, with outputs
+// published only when a task succeeds.
 //
 // SQLite settings and why:
 //   - WAL journal: readers (the task API) never block the writer.
@@ -32,8 +33,9 @@ import (
 
 // Queue is the task store. It is safe for concurrent use.
 type Queue struct {
-	w     *sql.DB // the single writer connection
-	r     *sql.DB // read-only pool for the task API
+	w     *sql.DB // the single writer connection (PostgreSQL: the pool)
+	r     *sql.DB // read-only pool for the task API (PostgreSQL: w)
+	node  string  // this process's node id, recorded with each run
 	lock  *os.File
 	sub   chan *submission
 	stop  chan struct{}
@@ -72,13 +74,13 @@ CREATE TABLE IF NOT EXISTS tasks (
 );
 CREATE INDEX IF NOT EXISTS tasks_ready ON tasks(state, next_run_at, seq);
 CREATE INDEX IF NOT EXISTS tasks_state_seq ON tasks(state, seq);
-`
+` + runsSchema
 
 // Open opens (creating if needed) the queue database at path. It takes an
 // exclusive lock on path+".lock" for the life of the Queue: one process owns
 // a data directory, which is what lets Pool.Run treat every task still
 // marked running at start as orphaned by a dead process.
-func Open(ctx context.Context, path string) (*Queue, error) {
+func Open(ctx context.Context, path string, opts ...Option) (*Queue, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return nil, fmt.Errorf("queue: %w", err)
 	}
@@ -97,6 +99,7 @@ func Open(ctx context.Context, path string) (*Queue, error) {
 		done: make(chan struct{}),
 		wake: make(chan struct{}, 1),
 		now:  time.Now,
+		node: newOptions(opts).node,
 	}
 	if err := q.open(ctx, path); err != nil {
 		q.closeDBs()
@@ -155,7 +158,7 @@ func (q *Queue) Close() error {
 
 func (q *Queue) closeDBs() error {
 	var errs []error
-	if q.r != nil {
+	if q.r != nil && q.r != q.w {
 		errs = append(errs, q.r.Close())
 	}
 	if q.w != nil {

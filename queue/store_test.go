@@ -9,9 +9,8 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func TestEnqueueGetList(t *testing.T) {
-	t.Parallel()
-	e := newEnv(t, nil, nil)
+func testEnqueueGetList(t *testing.T, st testStore) {
+	e := newEnvOn(t, st, nil, nil)
 	ctx := context.Background()
 	var ids []string
 	for range 5 {
@@ -55,9 +54,8 @@ func TestEnqueueGetList(t *testing.T) {
 	require.ErrorIs(t, err, ErrBadToken)
 }
 
-func TestEnqueueConcurrentGroupCommit(t *testing.T) {
-	t.Parallel()
-	e := newEnv(t, nil, nil)
+func testEnqueueConcurrentGroupCommit(t *testing.T, st testStore) {
+	e := newEnvOn(t, st, nil, nil)
 	var wg sync.WaitGroup
 	ids := make(chan string, 300)
 	for range 300 {
@@ -75,9 +73,8 @@ func TestEnqueueConcurrentGroupCommit(t *testing.T) {
 	require.Equal(t, 300, n)
 }
 
-func TestEnqueueDuplicateIDFailsAlone(t *testing.T) {
-	t.Parallel()
-	e := newEnv(t, nil, nil)
+func testEnqueueDuplicateIDFailsAlone(t *testing.T, st testStore) {
+	e := newEnvOn(t, st, nil, nil)
 	ctx := context.Background()
 	first, err := e.q.Enqueue(ctx, NewTask{Action: actConcat, Bucket: "b", Object: "o", Process: "concat"})
 	require.NoError(t, err)
@@ -85,9 +82,8 @@ func TestEnqueueDuplicateIDFailsAlone(t *testing.T) {
 	require.Error(t, err)
 }
 
-func TestEnqueueRequiresAction(t *testing.T) {
-	t.Parallel()
-	e := newEnv(t, nil, nil)
+func testEnqueueRequiresAction(t *testing.T, st testStore) {
+	e := newEnvOn(t, st, nil, nil)
 	_, err := e.q.Enqueue(context.Background(), NewTask{Bucket: "b", Object: "o", Process: "video/concat,f_mp4"})
 	require.ErrorIs(t, err, ErrNoAction)
 	page, _, err := e.q.List(context.Background(), ListOptions{})

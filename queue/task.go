@@ -95,6 +95,9 @@ type Task struct {
 	FinishedAt time.Time // zero until final
 	NextRunAt  time.Time // earliest next run when queued after a transient failure
 	LeaseUntil time.Time // while running: when the run is presumed dead
+
+	// Runs lists which node ran which attempt, oldest first (Get only).
+	Runs []Run
 }
 
 // NewTaskID returns a TaskId shaped like OSS's: "MediaConvert-<uuid>".

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/ossemu/ossemu/osserr"
+	"github.com/ossemu/ossemu/server/auth"
 	"github.com/ossemu/ossemu/storage"
 )
 
@@ -148,6 +149,9 @@ func (s *Server) statACLTarget(r *http.Request, bucket, key string) error {
 func (s *Server) getACL(w http.ResponseWriter, r *http.Request, bucket, key string) error {
 	if err := s.statACLTarget(r, bucket, key); err != nil {
 		return err
+	}
+	if auth.S3Signed(r) {
+		return writeS3ACL(w)
 	}
 	grant := "private"
 	if key != "" {

@@ -46,6 +46,9 @@ type deleteResult struct {
 // when sent, so a request is parsed completely before anything changes.
 func readXMLBody(r *http.Request, limit int64, v any) error {
 	data, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
+	if e, ok := osserr.As(err); ok {
+		return e // a failed body check (S3 payload hash, checksum, chunk signature)
+	}
 	if err != nil {
 		return osserr.Wrap(osserr.IncompleteBody, err, "could not read the request body")
 	}

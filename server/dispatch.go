@@ -18,6 +18,7 @@ func (s *Server) authenticate(r *http.Request, bucket, key string) error {
 // its level (service, bucket, object); sub-resources in the query are
 // dispatched inside each level's handler, as OSS does.
 func (s *Server) serveOSS(w http.ResponseWriter, r *http.Request) {
+	w, r = s.s3Dialect(w, r)
 	t, err := s.resolve(r)
 	if err == nil {
 		err = s.authenticate(r, t.Bucket, t.Key)

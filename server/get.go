@@ -44,8 +44,12 @@ func writeObjectHeaders(w http.ResponseWriter, info storage.ObjectInfo) {
 	default:
 		h.Set("x-oss-object-type", "Normal")
 	}
+	// User metadata goes out in lower case, as OSS sends it: the Java SDK
+	// finds it by a case-sensitive "x-oss-meta-" prefix, so the canonical
+	// "X-Oss-Meta-" spelling h.Set would write is lost there. Assigning the
+	// map entry keeps the spelling on the wire.
 	for k, v := range info.UserMeta {
-		h.Set("x-oss-meta-"+k, v)
+		h["x-oss-meta-"+strings.ToLower(k)] = []string{v}
 	}
 	for k, v := range info.Headers {
 		h.Set(k, v)

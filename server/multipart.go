@@ -162,6 +162,9 @@ func (s *Server) completeUpload(w http.ResponseWriter, r *http.Request, bucket, 
 	if err != nil {
 		return err
 	}
+	// OSS sends the new object's ETag as a header too, not only in the
+	// body: Python oss2 reads the header for its PutObjectResult.etag.
+	w.Header().Set("ETag", quoteETag(info.ETag))
 	w.Header().Set("x-oss-hash-crc64ecma", strconv.FormatUint(info.CRC64, 10))
 	return writeXML(w, http.StatusOK, completeResult{
 		EncodingType: enc, Location: "http://" + r.Host + "/" + bucket + "/" + key,

@@ -43,8 +43,13 @@ func writeXML(w http.ResponseWriter, status int, v any) error {
 	return err
 }
 
-// isoTime formats times the way OSS XML bodies do.
-func isoTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
+// isoTime formats times the way OSS XML bodies do: whole seconds, always
+// written with ".000Z" (e.g. 2012-02-24T08:42:32.000Z). Python oss2 parses
+// LastModified with a pattern that requires exactly ".000Z", so sub-second
+// digits would break its listings.
+func isoTime(t time.Time) string {
+	return t.UTC().Truncate(time.Second).Format("2006-01-02T15:04:05.000Z")
+}
 
 // quoteETag returns the ETag as OSS sends it in headers and XML.
 func quoteETag(etag string) string { return `"` + etag + `"` }

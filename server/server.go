@@ -29,6 +29,8 @@ type Config struct {
 	Domain string
 	// MaxObjectSize caps PutObject and UploadPart bodies (OSS: 5 GiB).
 	MaxObjectSize int64
+	// OpsOnly serves health and metrics only (a worker node, ops.go).
+	OpsOnly bool
 }
 
 // DefaultMaxObjectSize is OSS's PutObject limit.
@@ -94,6 +96,9 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, deps: deps, metrics: m, now: time.Now}
 	s.handler = s.routes()
+	if cfg.OpsOnly {
+		s.handler = s.opsRoutes()
+	}
 	return s, nil
 }
 

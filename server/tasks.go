@@ -117,7 +117,7 @@ func (s *Server) listTasks(w http.ResponseWriter, r *http.Request) error {
 }
 
 // taskView is one task in IMM's shape, plus the emulator's extras (EventId,
-// Process, Attempts, NotifyTopic, SubmitTime).
+// Process, Attempts, NotifyTopic, SubmitTime, Runs).
 type taskView struct {
 	TaskID      string   `json:"TaskId"`
 	TaskType    string   `json:"TaskType"`
@@ -136,6 +136,8 @@ type taskView struct {
 	NotifyTopic string   `json:"NotifyTopic,omitempty"`
 	Attempts    int      `json:"Attempts"`
 	UserData    string   `json:"UserData"`
+	// Runs is which node ran which attempt (GetTask only).
+	Runs []runView `json:"Runs,omitempty"`
 	// Notification is the delivery state of the task's MNS message (GetTask
 	// only; absent until the task has ended or without a notify stage).
 	Notification *notifier.MessageStatus `json:"Notification,omitempty"`
@@ -148,12 +150,22 @@ type uriRef struct {
 	URI string `json:"URI"`
 }
 
+// runView is one run of a task: the node (--node-id) that ran an attempt.
+type runView struct {
+	Attempt   int    `json:"Attempt"`
+	Node      string `json:"Node"`
+	StartTime string `json:"StartTime"`
+}
+
 func viewTask(t *queue.Task) taskView {
 	v := taskView{
 		TaskID: t.ID, TaskType: t.Type, Status: t.State.Status(), Progress: t.Progress,
 		SubmitTime: immTime(t.CreatedAt), StartTime: immTime(t.StartedAt), EndTime: immTime(t.FinishedAt),
 		Process: t.Process, EventID: t.EventID, SubmitReqID: t.RequestID, NotifyTopic: t.Topic,
 		Attempts: t.Attempts, Sources: uris(t.Sources), Targets: uris(t.Targets),
+	}
+	for _, r := range t.Runs {
+		v.Runs = append(v.Runs, runView{Attempt: r.Attempt, Node: r.Node, StartTime: immTime(r.StartedAt)})
 	}
 	if t.State.Final() {
 		// While a transient failure is being retried, Code and Message hold

@@ -38,6 +38,7 @@ type Config struct {
 	Server          server.Config
 	Tasks           TasksConfig
 	Notify          NotifyConfig
+	Cluster         ClusterConfig // --queue-url, --role, --node-id, --lease-timeout
 }
 
 // bind registers all flags; subsystems add their own bindXxx call here.
@@ -48,6 +49,7 @@ func (c *Config) bind(b *binder) {
 	c.bindStorageSelect(b)
 	c.bindTasks(b)
 	c.bindNotify(b)
+	c.bindCluster(b)
 }
 
 func (c *Config) bindCore(b *binder) {
@@ -110,7 +112,7 @@ func (c *Config) Validate() error {
 			errs = append(errs, fmt.Errorf("--buckets: %q is not a valid bucket name (3-63 lower-case letters, digits, hyphens)", bk))
 		}
 	}
-	errs = append(errs, c.Server.Validate(), c.Storage.Validate(), c.Select.Validate(), c.Tasks.Validate())
+	errs = append(errs, c.Server.Validate(), c.Storage.Validate(), c.Select.Validate(), c.Tasks.Validate(), c.validateCluster())
 	return errors.Join(errs...)
 }
 

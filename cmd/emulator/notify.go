@@ -97,6 +97,14 @@ func startNotify(ctx context.Context, cfg Config, db *sql.DB, logger *slog.Logge
 	}
 	rctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	rt := &notifyRuntime{n: n, cancel: cancel}
+	if !cfg.Cluster.servesAPI() {
+		// A worker only records its tasks' notifications (the finish hook);
+		// the api nodes' dispatchers deliver them.
+		if cfg.Notify.MNSAddr != "" {
+			logger.Warn("a worker node serves no MNS API; --mns-addr is ignored", "mns_addr", cfg.Notify.MNSAddr)
+		}
+		return rt, nil
+	}
 	rt.wg.Add(1)
 	go func() {
 		defer rt.wg.Done()

@@ -16,7 +16,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/ossemu/ossemu/osserr"
-	"github.com/ossemu/ossemu/queue"
 	"github.com/ossemu/ossemu/server"
 	"github.com/ossemu/ossemu/server/auth"
 )
@@ -57,13 +56,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 			return fmt.Errorf("create bucket %q: %w", b, err)
 		}
 	}
-	dbPath, _ := taskPaths(cfg.Storage.Dir)
-	tasks, err := queue.Open(ctx, dbPath)
+	tasks, closeTasks, err := openQueue(ctx, cfg, logger)
 	if err != nil {
 		return err
 	}
-	defer tasks.Close()
-	reg.MustRegister(tasks.Collector())
+	defer closeTasks()
+	reg.MustRegister(tasks.Collector(), nodeInfo(cfg, tasks))
 	poolCfg := cfg.poolConfig(store, logger)
 	notify, err := startNotify(ctx, cfg, tasks.DB(), logger)
 	if err != nil {
@@ -78,10 +76,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	// --shutdown-grace to finish running ones while HTTP drains; run
 	// returns after both (submissions during the drain are still queued).
 	poolCtx, stopPool := context.WithCancel(ctx)
-	waitPool, err := startPool(poolCtx, tasks, poolCfg, logger)
-	if err != nil {
-		stopPool()
-		return err
+	waitPool := func() {}
+	if cfg.Cluster.runsTasks() { // an api node never runs media
+		if waitPool, err = startPool(poolCtx, tasks, poolCfg, logger); err != nil {
+			stopPool()
+			return err
+		}
 	}
 	defer waitPool()
 	defer stopPool()
@@ -97,6 +97,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	}
 	// ---- End of subsystems.
 
+	cfg.Server.OpsOnly = !cfg.Cluster.servesAPI() // a worker serves health and metrics only
 	srv, err := server.New(cfg.Server, deps)
 	if err != nil {
 		return err
@@ -114,7 +115,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	}
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
-	logger.Info("ossemu started", "addr", ln.Addr().String(), "data_dir", cfg.Storage.Dir, "region", cfg.Server.Region)
+	logger.Info("ossemu started", "addr", ln.Addr().String(), "data_dir", cfg.Storage.Dir, "region", cfg.Server.Region,
+		"node", cfg.Cluster.NodeID, "role", cfg.Cluster.Role, "queue", tasks.Dialect())
 	fmt.Fprintf(stdout, "ossemu listening on http://%s\n", ln.Addr())
 	notify.Announce(stdout)
 

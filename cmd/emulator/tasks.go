@@ -76,6 +76,7 @@ func (c *Config) poolConfig(store storage.Backend, logger *slog.Logger) queue.Co
 	}
 	pc.ShutdownGrace = c.Tasks.ShutdownGrace
 	pc.TaskTimeout = c.Tasks.TaskTimeout
+	pc.LeaseTimeout = c.Cluster.LeaseTimeout
 	_, pc.WorkRoot = taskPaths(c.Storage.Dir)
 	pc.Storage = store
 	pc.Processors = queue.Processors{

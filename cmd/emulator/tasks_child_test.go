@@ -29,7 +29,7 @@ import (
 const childAK, childSK = "child-ak", "child-sk"
 
 // buildEmulator compiles this command into the test's temp dir.
-func buildEmulator(t *testing.T) string {
+func buildEmulator(t testing.TB) string {
 	t.Helper()
 	testutil.RequireCommand(t, "ffmpeg")
 	bin := filepath.Join(t.TempDir(), "emulator")
@@ -46,7 +46,7 @@ type child struct {
 }
 
 // startChild starts the emulator on dataDir and waits for its listen line.
-func startChild(t *testing.T, bin, dataDir string, args ...string) *child {
+func startChild(t testing.TB, bin, dataDir string, args ...string) *child {
 	t.Helper()
 	logf, err := os.OpenFile(filepath.Join(dataDir+".log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
 	require.NoError(t, err)
@@ -83,14 +83,14 @@ func startChild(t *testing.T, bin, dataDir string, args ...string) *child {
 }
 
 // kill stops the child with SIGKILL, as a crash or OOM kill does.
-func (c *child) kill(t *testing.T) {
+func (c *child) kill(t testing.TB) {
 	t.Helper()
 	require.NoError(t, c.cmd.Process.Kill())
 	<-c.done
 }
 
 // terminate sends SIGTERM and returns the process's exit error.
-func (c *child) terminate(t *testing.T) error {
+func (c *child) terminate(t testing.TB) error {
 	t.Helper()
 	require.NoError(t, c.cmd.Process.Signal(syscall.SIGTERM))
 	select {
@@ -111,12 +111,17 @@ func (c *child) client() *oss.Client {
 // childTask is the task API view the tests read.
 type childTask struct {
 	TaskID, Status, Code, Message string
-	Attempts                      int
+	Progress, Attempts            int
 	Targets                       []struct{ URI string }
+	// Runs is which node ran which attempt (GetTask only).
+	Runs []struct {
+		Attempt int
+		Node    string
+	}
 }
 
 // tasks lists every task (one page of up to 100).
-func (c *child) tasks(t *testing.T, status string) []childTask {
+func (c *child) tasks(t testing.TB, status string) []childTask {
 	t.Helper()
 	resp, body := testutil.GetBasicAuth(t.Context(), t, c.URL+"/_ossemu/tasks?limit=100&status="+status, childAK, childSK)
 	require.Equal(t, http.StatusOK, resp.StatusCode, string(body))
@@ -156,7 +161,7 @@ func count(all []childTask, status string) int {
 }
 
 // makeClip renders a short H.264/AAC clip with the ffmpeg CLI.
-func makeClip(t *testing.T, seconds float64, size string) string {
+func makeClip(t testing.TB, seconds float64, size string) string {
 	t.Helper()
 	p := filepath.Join(t.TempDir(), "clip.mp4")
 	d := strconv.FormatFloat(seconds, 'f', -1, 64)
@@ -168,13 +173,13 @@ func makeClip(t *testing.T, seconds float64, size string) string {
 	return p
 }
 
-func (c *child) upload(t *testing.T, key, path string) {
+func (c *child) upload(t testing.TB, key, path string) {
 	t.Helper()
 	_, err := c.client().PutObjectFromFile(context.Background(), &oss.PutObjectRequest{Bucket: oss.Ptr("media"), Key: oss.Ptr(key)}, path)
 	require.NoError(t, err)
 }
 
-func (c *child) submit(t *testing.T, key, process string) string {
+func (c *child) submit(t testing.TB, key, process string) string {
 	t.Helper()
 	res, err := c.client().AsyncProcessObject(context.Background(), &oss.AsyncProcessObjectRequest{
 		Bucket: oss.Ptr("media"), Key: oss.Ptr(key), AsyncProcess: oss.Ptr(process),

@@ -36,12 +36,16 @@ func Sign(secret, stringToSign string) string {
 	return base64.StdEncoding.EncodeToString(mac.Sum(nil))
 }
 
-// authenticate checks `Authorization: MNS <ak>:<signature>` against the
-// emulator's key pair, the Date skew and, when sent, Content-MD5.
+// authenticate checks `Authorization: MNS <ak>:<signature>` (or the V4
+// form, authv4.go) against the emulator's key pair, the Date skew and,
+// when sent, Content-MD5.
 func (s *Server) authenticate(r *http.Request, body []byte) error {
 	authz := strings.TrimSpace(r.Header.Get("Authorization"))
 	if authz == "" {
 		return &Error{Code: "MissingAuthorizationHeader", Status: http.StatusForbidden, Message: "The Authorization header is missing."}
+	}
+	if rest, ok := strings.CutPrefix(authz, V4Scheme+" "); ok {
+		return s.authenticateV4(r, body, rest)
 	}
 	cred, ok := strings.CutPrefix(authz, "MNS ")
 	ak, sig, ok2 := strings.Cut(strings.TrimSpace(cred), ":")
@@ -51,16 +55,8 @@ func (s *Server) authenticate(r *http.Request, body []byte) error {
 	if ak != s.cfg.AccessKeyID {
 		return &Error{Code: "InvalidAccessKeyId", Status: http.StatusForbidden, Message: "The AccessKeyId " + ak + " is not the emulator's."}
 	}
-	date := r.Header.Get("Date")
-	if date == "" {
-		return &Error{Code: "MissingDateHeader", Status: http.StatusForbidden, Message: "The Date header is missing."}
-	}
-	t, err := http.ParseTime(date)
-	if err != nil {
-		return &Error{Code: "InvalidDateHeader", Status: http.StatusForbidden, Message: "The Date header " + date + " is not an HTTP date."}
-	}
-	if d := s.now().Sub(t); d > s.cfg.MaxSkew || d < -s.cfg.MaxSkew {
-		return &Error{Code: "TimeExpired", Status: http.StatusForbidden, Message: "The Date header is more than " + s.cfg.MaxSkew.String() + " from the server time."}
+	if _, err := s.requestTime(r); err != nil {
+		return err
 	}
 	// The resource is the request URI exactly as sent; a client may also
 	// have signed the decoded path, so both are tried (both keyed with the
@@ -81,6 +77,23 @@ func (s *Server) authenticate(r *http.Request, body []byte) error {
 	}
 	return &Error{Code: "SignatureDoesNotMatch", Status: http.StatusForbidden,
 		Message: "The request signature we calculated does not match the signature you provided. String to sign: " + strings.ReplaceAll(expected, "\n", "\\n")}
+}
+
+// requestTime reads the Date header and checks it is within MaxSkew of
+// the server clock.
+func (s *Server) requestTime(r *http.Request) (time.Time, error) {
+	date := r.Header.Get("Date")
+	if date == "" {
+		return time.Time{}, &Error{Code: "MissingDateHeader", Status: http.StatusForbidden, Message: "The Date header is missing."}
+	}
+	t, err := http.ParseTime(date)
+	if err != nil {
+		return time.Time{}, &Error{Code: "InvalidDateHeader", Status: http.StatusForbidden, Message: "The Date header " + date + " is not an HTTP date."}
+	}
+	if d := s.now().Sub(t); d > s.cfg.MaxSkew || d < -s.cfg.MaxSkew {
+		return time.Time{}, &Error{Code: "TimeExpired", Status: http.StatusForbidden, Message: "The Date header is more than " + s.cfg.MaxSkew.String() + " from the server time."}
+	}
+	return t, nil
 }
 
 // checkContentMD5 accepts the encodings MNS clients use: the Go SDK sends

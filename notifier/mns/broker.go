@@ -7,11 +7,12 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ossemu/ossemu/internal/sqldb"
 	"github.com/ossemu/ossemu/notifier"
 )
 
 // Broker is the MNS broker's state: queues, topics, subscriptions and queue
-// messages, in SQLite tables of the database the notifier's outbox lives in.
+// messages, in tables of the database the notifier's outbox lives in.
 // It implements notifier.Broker, so the dispatcher fans a message out to
 // the subscriptions and delivers it to a queue inside its own transaction:
 // a topic-to-queue delivery commits together with the outbox row that
@@ -27,16 +28,23 @@ type Broker struct {
 var _ notifier.Broker = (*Broker)(nil)
 
 // NewBroker opens the broker on db, creating its tables if they are
-// missing. The notifier's outbox tables are created too: a topic's message
-// count reads them.
+// missing (on PostgreSQL: applying the versioned migrations of
+// schema_postgres.go). The notifier's outbox tables are created too: a
+// topic's message count reads them.
 func NewBroker(ctx context.Context, db *sql.DB) (*Broker, error) {
 	if err := notifier.Migrate(ctx, db); err != nil {
 		return nil, err
 	}
-	if _, err := db.ExecContext(ctx, schema); err != nil {
+	if sqldb.Of(db) == sqldb.Postgres {
+		if err := sqldb.Migrate(ctx, db, "mns", pgMigrations); err != nil {
+			return nil, err
+		}
+	} else if _, err := db.ExecContext(ctx, schema); err != nil {
 		return nil, fmt.Errorf("mns: create tables: %w", err)
 	}
-	return &Broker{db: db, now: time.Now, arrived: make(chan struct{})}, nil
+	b := &Broker{db: db, now: time.Now, arrived: make(chan struct{})}
+	sqldb.OnNotify(db, sqldb.TopicMNS, b.signalArrival) // messages sent through other nodes
+	return b, nil
 }
 
 // schema is the broker's tables. Times are Unix milliseconds.

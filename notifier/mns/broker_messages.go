@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/ossemu/ossemu/internal/sqldb"
 	"github.com/ossemu/ossemu/notifier"
 )
 
@@ -110,6 +111,8 @@ func (b *Broker) ReceiveMessages(ctx context.Context, queue string, limit int, w
 
 // receiveOnce is one look at the queue. nextVisible is when the earliest
 // hidden message becomes visible (0 if none), for the long poll's timer.
+// On PostgreSQL the messages taken are locked with SKIP LOCKED, so
+// receivers on several nodes never take the same message at once.
 func (b *Broker) receiveOnce(ctx context.Context, queue string, limit int, peek bool) ([]QueueMessage, int64, error) {
 	tx, err := b.db.BeginTx(ctx, nil)
 	if err != nil {
@@ -127,7 +130,8 @@ func (b *Broker) receiveOnce(ctx context.Context, queue string, limit int, peek 
 		return nil, 0, err
 	}
 	rows, err := tx.QueryContext(ctx, `SELECT seq, id, body, priority, enqueued_at, visible_at, first_dequeue, dequeues, receipt
-		FROM mns_messages WHERE queue = ? AND visible_at <= ? ORDER BY priority, seq LIMIT ?`, queue, now, limit)
+		FROM mns_messages WHERE queue = ? AND visible_at <= ? ORDER BY priority, seq LIMIT ?`+sqldb.Of(b.db).SkipLocked(),
+		queue, now, limit)
 	if err != nil {
 		return nil, 0, err
 	}

@@ -7,15 +7,17 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/ossemu/ossemu/internal/testutil"
 	"github.com/ossemu/ossemu/notifier"
 )
 
 // TestTaskNamesTopic: a task's notification for a topic nobody created is
 // recorded with no subscribers, and the fan-out creates the topic, whose
 // message count then includes it.
-func TestTaskNamesTopic(t *testing.T) {
-	t.Parallel()
-	e := newEnv(t)
+func TestTaskNamesTopic(t *testing.T) { t.Parallel(); testutil.ForEachStore(t, testTaskNamesTopic) }
+
+func testTaskNamesTopic(t *testing.T, ds testutil.DBStore) {
+	e := newEnvOn(t, ds)
 	ctx := context.Background()
 	id := finishTask(t, e.n, "MediaConvert-lonely", "lonely")
 	require.Eventually(t, func() bool {
@@ -38,7 +40,11 @@ func TestTaskNamesTopic(t *testing.T) {
 // ends).
 func TestTxVariantsUseTheCallersTransaction(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
+	testutil.ForEachStore(t, testTxVariantsUseTheCallersTransaction)
+}
+
+func testTxVariantsUseTheCallersTransaction(t *testing.T, ds testutil.DBStore) {
+	e := newEnvOn(t, ds)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	_, err := e.b.CreateQueue(ctx, Queue{Name: "q"}, false)

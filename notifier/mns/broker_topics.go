@@ -39,7 +39,7 @@ const defaultMaxMessageSize = 65536
 // name topics that nobody created, and MNS consumers expect to find them.
 func ensureTopic(ctx context.Context, db execer, name string, nowMS int64) error {
 	_, err := db.ExecContext(ctx,
-		`INSERT OR IGNORE INTO mns_topics (name, max_size, created_at, modified_at) VALUES (?, ?, ?, ?)`,
+		`INSERT INTO mns_topics (name, max_size, created_at, modified_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`,
 		name, defaultMaxMessageSize, nowMS, nowMS)
 	return err
 }

@@ -228,8 +228,13 @@ func (e *env) stop() {
 }
 
 func newEnv(t *testing.T) *env {
+	return newEnvOn(t, testutil.DBStores()[0])
+}
+
+// newEnvOn is newEnv on a fresh database of st.
+func newEnvOn(t *testing.T, st testutil.DBStore) *env {
 	dir := t.TempDir()
-	return start(t, dir, testutil.OpenSQLite(t, dir), nil)
+	return start(t, dir, st.Open(t, dir), nil)
 }
 
 // receive runs a long-poll ReceiveMessage in the background.

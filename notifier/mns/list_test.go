@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/ossemu/ossemu/internal/testutil"
 )
 
 // listDoc decodes any of the three list documents: its entries are either
@@ -23,7 +25,11 @@ type listDoc struct {
 
 func TestListWithAndWithoutMeta(t *testing.T) {
 	t.Parallel()
-	c := newEnv(t).c
+	testutil.ForEachStore(t, testListWithAndWithoutMeta)
+}
+
+func testListWithAndWithoutMeta(t *testing.T, ds testutil.DBStore) {
+	c := newEnvOn(t, ds).c
 	for _, res := range []string{"queues/q1", "queues/q2", "topics/t1", "topics/t1/subscriptions/s1"} {
 		var err error
 		switch res[0] {

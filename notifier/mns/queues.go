@@ -189,7 +189,7 @@ func (s *Server) receiveMessage(r *http.Request, _ []byte, w http.ResponseWriter
 // <ReceiptHandles> body, BatchDeleteMessage.
 func (s *Server) deleteMessage(r *http.Request, body []byte, w http.ResponseWriter) error {
 	queue := chi.URLParam(r, "queue")
-	if h := r.URL.Query().Get("ReceiptHandle"); h != "" || len(bytes.TrimSpace(body)) == 0 {
+	if h, _ := queryFold(r.URL.Query(), "ReceiptHandle"); h != "" || len(bytes.TrimSpace(body)) == 0 {
 		if err := s.b.DeleteMessage(r.Context(), queue, h); err != nil {
 			return err
 		}
@@ -218,16 +218,20 @@ func (s *Server) deleteMessage(r *http.Request, body []byte, w http.ResponseWrit
 }
 
 // changeVisibility is ChangeMessageVisibility.
+// Its query names are matched without regard to case, as MNS does: the
+// Node SDK (@alicloud/mns) sends receiptHandle and visibilityTimeout.
 func (s *Server) changeVisibility(r *http.Request, _ []byte, w http.ResponseWriter) error {
 	q := r.URL.Query()
-	if !q.Has("VisibilityTimeout") {
+	v, ok := queryFold(q, "VisibilityTimeout")
+	if !ok {
 		return Errf(CodeMissingVisibilityTimeout, "VisibilityTimeout is missing.")
 	}
-	timeout, err := intParam(r, "VisibilityTimeout", 0, 0, 43200)
+	timeout, err := intValue("VisibilityTimeout", v, 0, 0, 43200)
 	if err != nil {
 		return err
 	}
-	receipt, next, err := s.b.ChangeVisibility(r.Context(), chi.URLParam(r, "queue"), q.Get("ReceiptHandle"), timeout)
+	handle, _ := queryFold(q, "ReceiptHandle")
+	receipt, next, err := s.b.ChangeVisibility(r.Context(), chi.URLParam(r, "queue"), handle, timeout)
 	if err != nil {
 		return err
 	}

@@ -16,7 +16,9 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -145,7 +147,11 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, reqID string
 
 // intParam reads an optional integer query parameter within [lo, hi].
 func intParam(r *http.Request, name string, def, lo, hi int) (int, error) {
-	v := r.URL.Query().Get(name)
+	return intValue(name, r.URL.Query().Get(name), def, lo, hi)
+}
+
+// intValue parses v, the value of query parameter name, as intParam does.
+func intValue(name, v string, def, lo, hi int) (int, error) {
 	if v == "" {
 		return def, nil
 	}
@@ -154,6 +160,20 @@ func intParam(r *http.Request, name string, def, lo, hi int) (int, error) {
 		return 0, Errf(CodeInvalidArgument, "%s %q must be an integer in [%d, %d].", name, v, lo, hi)
 	}
 	return k, nil
+}
+
+// queryFold returns query parameter name, matched without regard to case
+// (MNS treats ReceiptHandle, receipthandle and receiptHandle alike).
+func queryFold(q url.Values, name string) (string, bool) {
+	if v, ok := q[name]; ok && len(v) > 0 {
+		return v[0], true
+	}
+	for k, v := range q {
+		if strings.EqualFold(k, name) && len(v) > 0 {
+			return v[0], true
+		}
+	}
+	return "", false
 }
 
 // listParams reads the x-mns-marker, x-mns-ret-number, x-mns-prefix and

@@ -12,12 +12,17 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/ossemu/ossemu/internal/testutil"
 	"github.com/ossemu/ossemu/notifier"
 )
 
 func TestTopicToQueueLongPoll(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
+	testutil.ForEachStore(t, testTopicToQueueLongPoll)
+}
+
+func testTopicToQueueLongPoll(t *testing.T, ds testutil.DBStore) {
+	e := newEnvOn(t, ds)
 	c := e.c
 	_, err := c.do("PUT", "queues/inbox", nil, createQueueReq{VisibilityTimeout: 30}, nil)
 	require.NoError(t, err)
@@ -97,7 +102,11 @@ func TestTopicToQueueLongPoll(t *testing.T) {
 // through the MNS API both get the notification.
 func TestTaskNotificationToSubscribers(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
+	testutil.ForEachStore(t, testTaskNotificationToSubscribers)
+}
+
+func testTaskNotificationToSubscribers(t *testing.T, ds testutil.DBStore) {
+	e := newEnvOn(t, ds)
 	c := e.c
 	hits := make(chan []byte, 4)
 	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -168,7 +177,11 @@ func finishTask(t *testing.T, n *notifier.Notifier, id, topic string) string {
 
 func TestDeleteTopicDropsSubscriptions(t *testing.T) {
 	t.Parallel()
-	c := newEnv(t).c
+	testutil.ForEachStore(t, testDeleteTopicDropsSubscriptions)
+}
+
+func testDeleteTopicDropsSubscriptions(t *testing.T, ds testutil.DBStore) {
+	c := newEnvOn(t, ds).c
 	_, err := c.do("PUT", "topics/gone", nil, createTopicReq{MaximumMessageSize: 65536}, nil)
 	require.NoError(t, err)
 	_, err = c.do("PUT", "topics/gone/subscriptions/s1", nil, subscribeReq{Endpoint: "acs:mns:cn-hangzhou:127:queues/q"}, nil)

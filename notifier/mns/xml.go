@@ -145,8 +145,14 @@ type deleteErrorsXML struct {
 	Errors  []deleteErrorXML `xml:"Error"`
 }
 
+// errorXML is the error document. Its namespace has no trailing slash,
+// unlike every other MNS document: that is what the service sends, and the
+// Java MNS SDK reads errors with a JAXB binding to exactly
+// "http://mns.aliyuncs.com/doc/v1" (any other namespace turns a
+// MessageNotExist into a ClientException, so an empty long poll fails
+// instead of returning null); the Go SDK's own fixtures use it too.
 type errorXML struct {
-	XMLName   xml.Name `xml:"http://mns.aliyuncs.com/doc/v1/ Error"`
+	XMLName   xml.Name `xml:"http://mns.aliyuncs.com/doc/v1 Error"`
 	Code      string   `xml:"Code"`
 	Message   string   `xml:"Message"`
 	RequestId string   `xml:"RequestId"`

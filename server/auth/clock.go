@@ -8,9 +8,10 @@ import (
 // iso8601Basic is the V4 timestamp form, e.g. 20231216T162057Z.
 const iso8601Basic = "20060102T150405Z"
 
-// parseTime accepts the date forms OSS clients send: RFC 1123 "GMT" (Date,
-// and x-oss-date from ali-oss in V1 mode), the other HTTP date forms, and
-// the V4 ISO 8601 basic form.
+// parseTime accepts the date forms OSS and S3 clients send: RFC 1123 "GMT"
+// (Date, and x-oss-date from ali-oss in V1 mode), the other HTTP date
+// forms, RFC 1123 with a numeric or other named zone, and the V4 ISO 8601
+// basic form.
 func parseTime(s string) (time.Time, bool) {
 	if t, err := time.Parse(iso8601Basic, s); err == nil {
 		return t, true
@@ -19,6 +20,10 @@ func parseTime(s string) (time.Time, bool) {
 		return t, true
 	}
 	if t, err := time.Parse(time.RFC1123Z, s); err == nil {
+		return t, true
+	}
+	// RFC 1123 with a zone name other than GMT: rclone's SigV2 sends "UTC".
+	if t, err := time.Parse(time.RFC1123, s); err == nil {
 		return t, true
 	}
 	return time.Time{}, false
@@ -49,6 +54,11 @@ func (v *Verifier) checkSkew(h http.Header) error {
 	if err != nil {
 		return err
 	}
+	return v.checkTimeSkew(t)
+}
+
+// checkTimeSkew enforces MaxSkew on the time a request claims.
+func (v *Verifier) checkTimeSkew(t time.Time) error {
 	now := v.now()
 	d := now.Sub(t)
 	if d < 0 {

@@ -27,7 +27,7 @@ func TestSDKQuirks(t *testing.T) {
 	now := time.Date(2024, 5, 6, 7, 8, 9, 0, time.UTC)
 	rfc := now.Format(http.TimeFormat)
 	iso := now.Format(iso8601Basic)
-	sc := scope{id: "ak", date: "20240506", region: "cn-hangzhou", product: "oss"}
+	sc := scope{id: "ak", date: "20240506", region: "cn-hangzhou", product: "oss", term: terminatorV4}
 	v4sig := func(cr string) string {
 		sts := algorithmV4 + "\n" + iso + "\n" + sc.String() + "\n" + hexSHA256(cr)
 		return hex.EncodeToString(hmacSHA256(signingKeyV4("sk", sc), sts))

@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -8,26 +9,23 @@ import (
 )
 
 // authFields splits the comma-separated "<name><sep><value>" list that
-// follows the scheme in an OSS2 (sep ":", key field AccessKeyId) or V4
-// (sep "=", key field Credential) Authorization header. Any field other
-// than the key field, AdditionalHeaders and Signature is refused; scheme
-// prefixes that error message ("OSS2 " or "").
-func authFields(fields, sep, keyField, scheme string) (key, additional, sig string, err error) {
+// follows the scheme in an OSS2 (sep ":"), OSS V4 or S3 SigV4 (sep "=")
+// Authorization header into the values of the allowed names; any other
+// name is refused with malformed.
+func authFields(fields, sep string, malformed func(string, ...any) *osserr.Error, allowed ...string) (map[string]string, error) {
+	out := make(map[string]string, len(allowed))
 	for _, f := range strings.Split(fields, ",") {
 		k, val, _ := strings.Cut(strings.TrimSpace(f), sep)
-		switch strings.TrimSpace(k) {
-		case keyField:
-			key = strings.TrimSpace(val)
-		case "AdditionalHeaders":
-			additional = strings.TrimSpace(val)
-		case "Signature":
-			sig = strings.TrimSpace(val)
-		case "":
-		default:
-			return "", "", "", errBadAuthorization("unknown %sfield %q", scheme, k)
+		k = strings.TrimSpace(k)
+		if k == "" {
+			continue
 		}
+		if !slices.Contains(allowed, k) {
+			return nil, malformed("unknown field %q", k)
+		}
+		out[k] = strings.TrimSpace(val)
 	}
-	return key, additional, sig, nil
+	return out, nil
 }
 
 // checkUnixExpiry checks a V1 or OSS2 presigned URL's expiry, absolute unix

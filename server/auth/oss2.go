@@ -16,10 +16,13 @@ import (
 
 // verifyOSS2Header checks "OSS2 AccessKeyId:<ak>[,AdditionalHeaders:<a;b>],Signature:<b64>".
 func (v *Verifier) verifyOSS2Header(r *http.Request, res Resource, q query, fields string) error {
-	id, additional, sig, err := authFields(fields, ":", "AccessKeyId", "OSS2 ")
+	f, err := authFields(fields, ":", func(format string, args ...any) *osserr.Error {
+		return errBadAuthorization("OSS2 "+format, args...)
+	}, "AccessKeyId", "AdditionalHeaders", "Signature")
 	if err != nil {
 		return err
 	}
+	id, additional, sig := f["AccessKeyId"], f["AdditionalHeaders"], f["Signature"]
 	if id == "" || sig == "" {
 		return errBadAuthorization("OSS2 needs AccessKeyId and Signature")
 	}

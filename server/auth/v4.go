@@ -25,10 +25,10 @@ const (
 // or their own option, and an emulator reached on 127.0.0.1 should not
 // refuse a client over a region name. The key chain uses the sent values,
 // so the signature still proves knowledge of the secret.
-type scope struct{ id, date, region, product string }
+type scope struct{ id, date, region, product, term string }
 
 func (s scope) String() string {
-	return s.date + "/" + s.region + "/" + s.product + "/" + terminatorV4
+	return s.date + "/" + s.region + "/" + s.product + "/" + s.term
 }
 
 func parseCredential(c string) (scope, error) {
@@ -40,7 +40,7 @@ func parseCredential(c string) (scope, error) {
 	if _, err := time.Parse("20060102", parts[1]); err != nil || len(parts[1]) != 8 {
 		return scope{}, osserr.New(osserr.InvalidArgument, "Invalid date %q in credential; expected yyyymmdd.", parts[1])
 	}
-	return scope{id: parts[0], date: parts[1], region: parts[2], product: parts[3]}, nil
+	return scope{id: parts[0], date: parts[1], region: parts[2], product: parts[3], term: terminatorV4}, nil
 }
 
 // credentialScope parses a V4 credential and checks its AccessKeyId.
@@ -55,10 +55,11 @@ func (v *Verifier) credentialScope(cred string) (scope, error) {
 // verifyV4Header checks "Authorization: OSS4-HMAC-SHA256 Credential=…,
 // [AdditionalHeaders=…,]Signature=…".
 func (v *Verifier) verifyV4Header(r *http.Request, res Resource, q query, fields string) error {
-	cred, additional, sig, err := authFields(fields, "=", "Credential", "")
+	f, err := authFields(fields, "=", errBadAuthorization, "Credential", "AdditionalHeaders", "Signature")
 	if err != nil {
 		return err
 	}
+	cred, additional, sig := f["Credential"], f["AdditionalHeaders"], f["Signature"]
 	if cred == "" || sig == "" {
 		return errBadAuthorization("OSS4-HMAC-SHA256 needs Credential and Signature")
 	}
@@ -161,9 +162,13 @@ func hmacSHA256(key []byte, s string) []byte {
 
 // signingKeyV4 is the HMAC-SHA256 chain "aliyun_v4"+secret → date → region
 // → product → "aliyun_v4_request".
-func signingKeyV4(secret string, sc scope) []byte {
-	k := hmacSHA256([]byte("aliyun_v4"+secret), sc.date)
+func signingKeyV4(secret string, sc scope) []byte { return deriveKey("aliyun_v4"+secret, sc) }
+
+// deriveKey is the V4 key chain both OSS and S3 use: HMAC-SHA256 from seed
+// through the scope's date, region, product (service) and terminator.
+func deriveKey(seed string, sc scope) []byte {
+	k := hmacSHA256([]byte(seed), sc.date)
 	k = hmacSHA256(k, sc.region)
 	k = hmacSHA256(k, sc.product)
-	return hmacSHA256(k, terminatorV4)
+	return hmacSHA256(k, sc.term)
 }

@@ -1,6 +1,7 @@
 // Package auth verifies OSS request signatures: V1 (HMAC-SHA1, "OSS ak:sig"),
-// V4 (OSS4-HMAC-SHA256) and the older OSS2 (HMAC-SHA256), each in the
-// Authorization header or presigned in the query string, against the
+// V4 (OSS4-HMAC-SHA256) and the older OSS2 (HMAC-SHA256), and the S3
+// dialect's AWS SigV4 (AWS4-HMAC-SHA256) and SigV2 ("AWS ak:sig"), each in
+// the Authorization header or presigned in the query string, against the
 // emulator's single configured key pair.
 //
 // The official SDKs disagree in small ways (which query keys are signed
@@ -11,7 +12,10 @@
 // accepts the request when any of them matches. All forms are keyed with the
 // secret, so no request gets in without it; the one cost (docs/auth.md) is
 // that a sub-resource only some SDKs sign may be added to a V1-signed request.
-// The verifier never reads the request body.
+// The verifier never reads the request body. An S3-signed request whose
+// signature promises something about the body (a SHA-256, aws-chunked
+// framing with chunk signatures, a checksum) gets its r.Body replaced by a
+// reader that decodes and checks it as the handler streams it.
 package auth
 
 import (
@@ -66,9 +70,11 @@ func New(cfg Config) *Verifier {
 // for bucket calls. Key is the decoded key.
 type Resource struct{ Bucket, Key string }
 
-// Verify checks a V1 or V4 signature, in the Authorization header or
-// presigned in the query. It returns nil for a valid request and an
-// *osserr.Error otherwise. It never reads or consumes the request body.
+// Verify checks an OSS (V1, OSS2, V4) or S3 (SigV2, SigV4) signature, in
+// the Authorization header or presigned in the query. It returns nil for a
+// valid request and an *osserr.Error otherwise. It never reads the request
+// body; for S3 signatures it may replace r.Body (and set r.ContentLength to
+// the decoded length of an aws-chunked body), see attachS3Payload.
 func (v *Verifier) Verify(r *http.Request, res Resource) error {
 	q := parseQuery(r.URL.RawQuery)
 	authz := strings.TrimSpace(r.Header.Get("Authorization"))
@@ -89,6 +95,7 @@ func (v *Verifier) Verify(r *http.Request, res Resource) error {
 var presignKeys = []string{
 	"OSSAccessKeyId", "Signature",
 	"x-oss-signature", "x-oss-credential", "x-oss-signature-version", "x-oss-access-key-id",
+	"X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature", "AWSAccessKeyId",
 }
 
 // Anonymous reports whether r carries no credentials at all (no
@@ -110,6 +117,10 @@ func (v *Verifier) verifyHeader(r *http.Request, res Resource, q query, authz st
 		return v.verifyV4Header(r, res, q, strings.TrimSpace(rest))
 	case "OSS2":
 		return v.verifyOSS2Header(r, res, q, strings.TrimSpace(rest))
+	case algorithmS3V4:
+		return v.verifyS3V4Header(r, q, strings.TrimSpace(rest))
+	case "AWS":
+		return v.verifyS3V2Header(r, res, q, strings.TrimSpace(rest))
 	default:
 		return errBadAuthorization("unknown authorization scheme %q", scheme)
 	}
@@ -119,6 +130,10 @@ func (v *Verifier) verifyHeader(r *http.Request, res Resource, q query, authz st
 func (v *Verifier) verifyQuery(r *http.Request, res Resource, q query) error {
 	version, hasVersion := q.get("x-oss-signature-version")
 	switch {
+	case q.hasAny("X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature"):
+		return v.verifyS3V4Query(r, q)
+	case q.hasAny("AWSAccessKeyId"):
+		return v.verifyS3V2Query(r, res, q)
 	case hasVersion && version == algorithmV4:
 		return v.verifyV4Query(r, res, q)
 	case hasVersion && version == "OSS2":
