@@ -12,7 +12,7 @@ func bindEngine(b *binder, c *engine.Config) {
 	d := engine.DefaultConfig()
 	b.String(&c.VideoPreset, "video-preset", d.VideoPreset, "x264/x265 speed preset: ultrafast … veryslow")
 	b.Int64(&c.MaxInputPixels, "max-input-pixels", d.MaxInputPixels,
-		"pixel budget: the largest width×height of an input picture a task decodes (default 36 MP: 8K); larger inputs fail with InvalidMedia before libav allocates them")
+		"pixel budget: the largest width×height of an input picture a task decodes (36 MP holds 8K); larger inputs fail with InvalidMedia before libav allocates them")
 }
 
 // Int64 binds a 64-bit integer setting.
