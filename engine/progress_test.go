@@ -44,4 +44,7 @@ func TestConfigValidate(t *testing.T) {
 	require.NoError(t, DefaultConfig().Validate())
 	require.NoError(t, Config{VideoPreset: "placebo"}.Validate())
 	require.ErrorContains(t, Config{VideoPreset: "warp"}.Validate(), `unknown video preset "warp"`)
+	require.ErrorContains(t, Config{VideoPreset: "fast", MaxInputPixels: -1}.Validate(), "pixel budget -1")
+	require.Equal(t, DefaultConfig(), Config{}.WithDefaults())
+	require.Equal(t, int64(640*480), Config{MaxInputPixels: 640 * 480}.WithDefaults().MaxInputPixels)
 }

@@ -34,4 +34,5 @@ type Output struct {
 	Key         string
 	Path        string
 	ContentType string
+	Sheet       *Sheet // a sprite sheet's size and cells; nil for other outputs
 }

@@ -88,6 +88,7 @@ func conformanceCases() []conformanceCase {
 		{"ShutdownWaitsForRunningTaskWithinGrace", testShutdownWaitsForRunningTaskWithinGrace},
 		{"TaskTimeoutFailsHungRun", testTaskTimeoutFailsHungRun},
 		{"CollectorCountsStates", testCollectorCountsStates},
+		{"DetailRecordedOnSuccess", testDetailRecordedOnSuccess}, // detail_test.go
 		// Runs, wake-ups and several nodes (nodes_test.go).
 		{"RunsRecordNodes", testRunsRecordNodes},
 		{"SubmissionWakesIdlePool", testSubmissionWakesIdlePool},

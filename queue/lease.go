@@ -106,8 +106,14 @@ func (q *Queue) finish(ctx context.Context, t *Task, token string, hook FinishHo
 		tgt = []byte("[]")
 	}
 	t.FinishedAt = q.now().UTC().Truncate(time.Millisecond)
+	var detail any // NULL unless a success reported one
 	if t.State == Succeeded {
 		t.Progress = 100
+		if len(t.Detail) > 0 {
+			detail = string(t.Detail)
+		}
+	} else {
+		t.Detail = nil
 	}
 	tx, err := q.w.BeginTx(ctx, nil)
 	if err != nil {
@@ -115,9 +121,9 @@ func (q *Queue) finish(ctx context.Context, t *Task, token string, hook FinishHo
 	}
 	defer tx.Rollback() //nolint:errcheck // no-op after Commit
 	res, err := tx.ExecContext(ctx, `UPDATE tasks SET state = ?, targets = ?, code = ?, message = ?,
-		progress = ?, finished_at = ?, lease_owner = '', lease_until = 0
+		progress = ?, finished_at = ?, lease_owner = '', lease_until = 0, detail = ?
 		WHERE id = ? AND state = 'running' AND (? = '' OR lease_owner = ?)`,
-		string(t.State), string(tgt), t.Code, t.Message, t.Progress, ms(t.FinishedAt),
+		string(t.State), string(tgt), t.Code, t.Message, t.Progress, ms(t.FinishedAt), detail,
 		t.ID, token, token)
 	if err := leaseResult(res, err); err != nil {
 		return err

@@ -16,6 +16,8 @@ import (
 //     it last for the same layout) and filled from each row's process string.
 //  2. The task_runs table (runs.go): created like every table by CREATE
 //     TABLE IF NOT EXISTS; tasks run before it existed list no runs.
+//  3. The detail column: what a processor reports beyond its outputs (a
+//     sprite task's cell map), NULL for older tasks and those without one.
 //
 // (PostgreSQL databases have versioned migrations instead: postgres.go.)
 
@@ -34,6 +36,15 @@ func migrate(ctx context.Context, db *sql.DB) error {
 	if has == 0 {
 		if err := addActionColumn(ctx, tx); err != nil {
 			return err
+		}
+	}
+	if err := tx.QueryRowContext(ctx,
+		`SELECT COUNT(*) FROM pragma_table_info('tasks') WHERE name = 'detail'`).Scan(&has); err != nil {
+		return fmt.Errorf("queue: migrate: %w", err)
+	}
+	if has == 0 {
+		if _, err := tx.ExecContext(ctx, `ALTER TABLE tasks ADD COLUMN detail TEXT`); err != nil {
+			return fmt.Errorf("queue: migrate: adding the detail column: %w", err)
 		}
 	}
 	if err := tx.Commit(); err != nil {

@@ -137,4 +137,6 @@ CREATE TRIGGER tasks_added AFTER INSERT ON tasks
 CREATE TRIGGER tasks_requeued AFTER UPDATE OF state ON tasks
 	FOR EACH ROW WHEN (NEW.state = 'queued' AND OLD.state <> 'queued')
 	EXECUTE FUNCTION ossemu_wake('` + sqldb.TopicTasks + `');
+`}, {Version: 2, Name: "task detail", SQL: `
+ALTER TABLE tasks ADD COLUMN detail TEXT;
 `}}

@@ -2,6 +2,7 @@ package queue
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 
 	"github.com/ossemu/ossemu/storage"
@@ -50,4 +51,8 @@ type Output struct {
 // Result is what a successful run produced.
 type Result struct {
 	Outputs []Output
+	// Detail is what the processor reports about the run beyond its
+	// outputs, as a JSON object recorded with the task when it succeeds
+	// (a sprite task's cell map); nil for none. The queue stores it as is.
+	Detail json.RawMessage
 }

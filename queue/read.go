@@ -42,21 +42,35 @@ func scanTask(row scanner) (*Task, int64, error) {
 	return &t, seq, nil
 }
 
-// Get returns one task by id with its runs, or ErrNotFound.
+// Get returns one task by id with its runs, or ErrNotFound. Only Get reads
+// the task's Detail: a sprite task's cell map can run to megabytes, which
+// List and the workers' claims have no use for.
 func (q *Queue) Get(ctx context.Context, id string) (*Task, error) {
-	row := q.r.QueryRowContext(ctx, `SELECT `+taskColumns+` FROM tasks WHERE id = ?`, id)
-	t, _, err := scanTask(row)
+	row := q.r.QueryRowContext(ctx, `SELECT `+taskColumns+`, detail FROM tasks WHERE id = ?`, id)
+	var detail sql.NullString
+	t, _, err := scanTask(withDetail{row, &detail})
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
 	if err != nil {
 		return nil, err
 	}
+	if detail.Valid {
+		t.Detail = json.RawMessage(detail.String)
+	}
 	if t.Runs, err = q.runs(ctx, id); err != nil {
 		return nil, err
 	}
 	return t, nil
 }
+
+// withDetail scans the detail column after the task columns.
+type withDetail struct {
+	row    scanner
+	detail *sql.NullString
+}
+
+func (w withDetail) Scan(dest ...any) error { return w.row.Scan(append(dest, w.detail)...) }
 
 // ListOptions selects a page of tasks, newest first.
 type ListOptions struct {

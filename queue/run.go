@@ -162,7 +162,11 @@ func (p *Pool) execute(jobCtx, leaseCtx context.Context, t *Task, progress func(
 	if err := jobCtx.Err(); err != nil {
 		return nil, err // stopped: a result produced while stopping is not trusted
 	}
-	return p.publish(leaseCtx, t, dir, res)
+	targets, err := p.publish(leaseCtx, t, dir, res)
+	if err == nil {
+		t.Detail = res.Detail // recorded by finish with the success
+	}
+	return targets, err
 }
 
 // safeProcess runs the processor, turning a panic into a permanent failure

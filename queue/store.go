@@ -71,7 +71,8 @@ CREATE TABLE IF NOT EXISTS tasks (
 	started_at  INTEGER NOT NULL DEFAULT 0,
 	finished_at INTEGER NOT NULL DEFAULT 0,
 	next_run_at INTEGER NOT NULL DEFAULT 0,
-	action      TEXT NOT NULL DEFAULT ''
+	action      TEXT NOT NULL DEFAULT '',
+	detail      TEXT
 );
 CREATE INDEX IF NOT EXISTS tasks_ready ON tasks(state, next_run_at, seq);
 CREATE INDEX IF NOT EXISTS tasks_state_seq ON tasks(state, seq);

@@ -2,6 +2,7 @@ package queue
 
 import (
 	"crypto/rand"
+	"encoding/json"
 	"math/big"
 	"strings"
 	"time"
@@ -87,6 +88,7 @@ type Task struct {
 	Targets  []Ref
 	Code     string // error code name when Failed
 	Message  string
+	Detail   json.RawMessage // the processor's Result.Detail when Succeeded; nil otherwise
 
 	CreatedAt  time.Time
 	StartedAt  time.Time // first run's start; zero while never run

@@ -59,7 +59,7 @@ func (s *Server) getTask(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v := viewTask(t)
+	v := viewTaskDetail(t)
 	if s.deps.Notifications != nil && t.Topic != "" {
 		if v.Notification, err = s.deps.Notifications.TaskStatus(r.Context(), t.ID); err != nil {
 			return err
@@ -141,6 +141,9 @@ type taskView struct {
 	// Notification is the delivery state of the task's MNS message (GetTask
 	// only; absent until the task has ended or without a notify stage).
 	Notification *notifier.MessageStatus `json:"Notification,omitempty"`
+	// Sprite is a succeeded sprite task's cell map (GetTask only, see
+	// viewTaskDetail).
+	Sprite json.RawMessage `json:"Sprite,omitempty"`
 }
 
 type uriRef struct {

@@ -32,7 +32,7 @@ func newConsole(cfg Config, store storage.Backend, tasks *queue.Queue, pool *que
 	c, err := console.New(console.Config{
 		AccessKeyID: cfg.Credentials.AccessKeyID, AccessKeySecret: cfg.Credentials.AccessKeySecret,
 		Region: cfg.Server.Region, Tasks: tasks, Canceller: canceller, Events: tasks, Storage: store,
-		Authenticator: v, Presigner: v, Media: engineMedia{store: store, concat: concat.New(cfg.Tasks.Engine), sprite: sprite.New(cfg.Tasks.Engine)}, Notifications: notify.n,
+		Authenticator: v, Presigner: v, Media: engineMedia{store: store, maxPixels: cfg.Tasks.Engine.MaxInputPixels, concat: concat.New(cfg.Tasks.Engine), sprite: sprite.New(cfg.Tasks.Engine)}, Notifications: notify.n,
 		MNS: mnsInspector{b: notify.broker, n: notify.n}, Logger: logger,
 	})
 	if err != nil {
@@ -43,13 +43,14 @@ func newConsole(cfg Config, store storage.Backend, tasks *queue.Queue, pool *que
 
 // engineMedia probes and plans with the media engines' own code.
 type engineMedia struct {
-	store  storage.Backend
-	concat *concat.Engine
-	sprite *sprite.Engine
+	store     storage.Backend
+	maxPixels int64 // --max-input-pixels, as the tasks apply it
+	concat    *concat.Engine
+	sprite    *sprite.Engine
 }
 
 func (m engineMedia) Probe(ctx context.Context, bucket, key string) (*console.Source, error) {
-	s, err := libav.Probe(ctx, m.store, bucket, key)
+	s, err := libav.Probe(ctx, m.store, bucket, key, m.maxPixels)
 	if err != nil {
 		return nil, err
 	}

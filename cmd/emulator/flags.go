@@ -75,7 +75,7 @@ func newFlagSet(out io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("emulator", flag.ContinueOnError)
 	fs.SetOutput(out)
 	fs.Usage = func() {
-		fmt.Fprintf(out, "Usage: emulator [flags]\n\nossemu emulates Alibaba Cloud OSS on a local directory.\nEvery flag can also be set through the environment variable shown.\n\nFlags:\n")
+		fmt.Fprintf(out, "Usage: emulator [flags]\n       emulator process [flags] STYLE   (one style on local files: emulator process -h)\n\nossemu emulates Alibaba Cloud OSS on a local directory.\nEvery flag can also be set through the environment variable shown.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	return fs

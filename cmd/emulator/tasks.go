@@ -32,7 +32,8 @@ func (c *Config) bindTasks(b *binder) {
 	b.Int(&c.Tasks.TaskThreads, "task-threads", 0, "codec threads per task; 0 = max(1, cores/workers)")
 	b.Duration(&c.Tasks.ShutdownGrace, "shutdown-grace", 30*time.Second, "on SIGINT/SIGTERM, how long running tasks may finish before they are stopped and re-queued for the next start")
 	b.Duration(&c.Tasks.TaskTimeout, "task-timeout", queue.DefaultConfig().TaskTimeout, "longest one task may run; a task that takes longer fails (a decoder hung on a corrupt file)")
-	b.String(&c.Tasks.Engine.VideoPreset, "video-preset", engine.DefaultConfig().VideoPreset, "x264/x265 speed preset: ultrafast … veryslow")
+	bindEngine(b, &c.Tasks.Engine)
+	b.Bool(&c.Tasks.Engine.SpriteVTT, "sprite-vtt", false, "sprite tasks also save a WebVTT thumbnail track (<name>.vtt) next to their sheets; OSS does not")
 }
 
 // Validate checks the task settings.
@@ -51,7 +52,7 @@ func (c *TasksConfig) Validate() error {
 		errs = append(errs, fmt.Errorf("--shutdown-grace %s: must not be negative", c.ShutdownGrace))
 	}
 	if err := c.Engine.Validate(); err != nil {
-		errs = append(errs, fmt.Errorf("--video-preset: %w", err))
+		errs = append(errs, fmt.Errorf("--video-preset, --max-input-pixels: %w", err))
 	}
 	return errors.Join(errs...)
 }

@@ -110,7 +110,7 @@ func benchCLIArgs(b *testing.B, job benchJob, out string) []string {
 	}
 	store := enginetest.PathStore{DirStore: enginetest.DirStore{Dir: filepath.Dir(job.Dir)}}
 	task := engine.Task{Bucket: filepath.Base(job.Dir), Object: job.Clips[0], Storage: store}
-	clips, err := openClips(context.Background(), task, p.Concat)
+	clips, err := openClips(context.Background(), task, p.Concat, 0)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -31,9 +31,9 @@ func (s *clipSource) name() string {
 }
 
 // openClips opens and probes every clip before any encoding starts, so a
-// missing or unreadable clip fails the task at once. On error everything
-// opened so far is closed.
-func openClips(ctx context.Context, t engine.Task, spec *parser.Concat) (_ []*clipSource, err error) {
+// missing or unreadable clip, or one over the pixel budget maxPixels,
+// fails the task at once. On error everything opened so far is closed.
+func openClips(ctx context.Context, t engine.Task, spec *parser.Concat, maxPixels int64) (_ []*clipSource, err error) {
 	clips := make([]*clipSource, 0, len(spec.Clips))
 	defer func() {
 		if err != nil {
@@ -45,7 +45,7 @@ func openClips(ctx context.Context, t engine.Task, spec *parser.Concat) (_ []*cl
 		if c.Self || key == "" {
 			key = t.Object
 		}
-		in, err := libav.OpenInput(ctx, t.Storage, t.Bucket, key)
+		in, err := libav.OpenInput(ctx, t.Storage, t.Bucket, key, maxPixels)
 		if err != nil {
 			return nil, clipError(fmt.Sprintf("clip %d (%s/%s)", i+1, t.Bucket, key), err)
 		}
@@ -59,6 +59,9 @@ func openClips(ctx context.Context, t engine.Task, spec *parser.Concat) (_ []*cl
 		if s.video != nil {
 			if p := s.video.CodecParameters(); p.Width() <= 0 || p.Height() <= 0 {
 				return nil, osserr.New(osserr.InvalidMedia, "%s: video stream has no picture size", s.name())
+			}
+			if err := in.CheckPixels(s.video); err != nil {
+				return nil, clipError(s.name(), err)
 			}
 			s.rotation = libav.Rotation(s.video)
 		}

@@ -17,19 +17,16 @@ type Engine struct {
 	cfg engine.Config
 }
 
-// New returns the engine; cfg.VideoPreset is the x264/x265 preset (the
-// default one when empty).
+// New returns the engine; cfg.VideoPreset is the x264/x265 preset and
+// cfg.MaxInputPixels the pixel budget (their defaults when zero).
 func New(cfg engine.Config) *Engine {
-	if cfg.VideoPreset == "" {
-		cfg.VideoPreset = engine.DefaultConfig().VideoPreset
-	}
-	return &Engine{cfg: cfg}
+	return &Engine{cfg: cfg.WithDefaults()}
 }
 
 // Run joins the clips of spec and returns the written files (in
 // t.WorkDir), named through saveas. On any error nothing is returned.
 func (e *Engine) Run(ctx context.Context, spec *parser.Concat, saveas parser.SaveAs, t engine.Task) ([]engine.Output, error) {
-	clips, p, err := prepare(ctx, spec, t)
+	clips, p, err := e.prepare(ctx, spec, t)
 	if err != nil {
 		return nil, err
 	}
@@ -70,8 +67,8 @@ func (e *Engine) Run(ctx context.Context, spec *parser.Concat, saveas parser.Sav
 
 // prepare is the start of a run, and all of Plan: it opens every clip of
 // spec and resolves the output from them. On error nothing stays open.
-func prepare(ctx context.Context, spec *parser.Concat, t engine.Task) ([]*clipSource, *plan, error) {
-	clips, err := openClips(ctx, t, spec)
+func (e *Engine) prepare(ctx context.Context, spec *parser.Concat, t engine.Task) ([]*clipSource, *plan, error) {
+	clips, err := openClips(ctx, t, spec, e.cfg.MaxInputPixels)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -6,6 +6,7 @@ import (
 	"github.com/asticode/go-astiav"
 
 	"github.com/ossemu/ossemu/engine/libav"
+	"github.com/ossemu/ossemu/osserr"
 )
 
 // errOvershoot means a seek landed after the clip's ss (an input without a
@@ -66,6 +67,9 @@ func (r *clipRun) feed(s *streamState, pkt *astiav.Packet, on func(*astiav.Frame
 		}
 	}
 	if err := s.dec.SendPacket(pkt); err != nil && !errors.Is(err, astiav.ErrEof) {
+		if _, ok := osserr.As(err); ok {
+			return err // the decoder's own refusal: the pixel budget
+		}
 		s.errs++
 		return nil
 	}
@@ -73,6 +77,9 @@ func (r *clipRun) feed(s *streamState, pkt *astiav.Packet, on func(*astiav.Frame
 		err := s.dec.ReceiveFrame(r.frame)
 		if errors.Is(err, astiav.ErrEagain) || errors.Is(err, astiav.ErrEof) {
 			return nil
+		}
+		if _, ok := osserr.As(err); ok {
+			return err
 		}
 		if err != nil {
 			s.errs++

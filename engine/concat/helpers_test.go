@@ -55,7 +55,7 @@ type ctDecoded struct {
 func ctDecode(t testing.TB, path string) ctDecoded {
 	t.Helper()
 	store := enginetest.PathStore{DirStore: enginetest.DirStore{Dir: filepath.Dir(filepath.Dir(path))}}
-	in, err := libav.OpenInput(context.Background(), store, filepath.Base(filepath.Dir(path)), filepath.Base(path))
+	in, err := libav.OpenInput(context.Background(), store, filepath.Base(filepath.Dir(path)), filepath.Base(path), 0)
 	require.NoError(t, err)
 	defer in.Close()
 	decs := map[int]*libav.Decoder{}

@@ -46,7 +46,7 @@ type PlannedAudio struct {
 // (the same step), without encoding anything: the web console shows it
 // next to a task. Only t's Storage, Bucket and Object are used.
 func (e *Engine) Plan(ctx context.Context, spec *parser.Concat, t engine.Task) (*Planned, error) {
-	clips, p, err := prepare(ctx, spec, t)
+	clips, p, err := e.prepare(ctx, spec, t)
 	if err != nil {
 		return nil, err
 	}

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ossemu/ossemu/engine"
 	"github.com/ossemu/ossemu/parser"
 )
 
@@ -106,40 +107,16 @@ func writePlaylist(file, playlistKey string, segs []segmentFile, keys []string) 
 	}
 	fmt.Fprintf(&b, "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:%d\n#EXT-X-MEDIA-SEQUENCE:0\n#EXT-X-PLAYLIST-TYPE:VOD\n", int(target))
 	for i, s := range segs {
-		fmt.Fprintf(&b, "#EXTINF:%.6f,\n%s\n", s.End-s.Start, relativeKey(playlistKey, keys[i]))
+		fmt.Fprintf(&b, "#EXTINF:%.6f,\n%s\n", s.End-s.Start, engine.RelativeKey(playlistKey, keys[i]))
 	}
 	b.WriteString("#EXT-X-ENDLIST\n")
 	return os.WriteFile(file, []byte(b.String()), 0o644)
 }
 
-// relativeKey is key as a URI relative to the directory of from.
-func relativeKey(from, key string) string {
-	dir := path.Dir(from)
-	if dir == "." {
-		return key
-	}
-	if strings.HasPrefix(key, dir+"/") {
-		return strings.TrimPrefix(key, dir+"/")
-	}
-	return strings.Repeat("../", strings.Count(dir, "/")+1) + key
-}
-
-// indexSentinel stands for {index} while deriving the playlist name.
-const indexSentinel = 987654321
-
-// playlistKey names the playlist after the segment template: the template
-// with {index} left out, the extension replaced by .m3u8 ("out/seg-{index}.ts"
-// → "out/seg.m3u8").
+// playlistKey names the playlist after the segment template
+// ("out/seg-{index}.ts" → "out/seg.m3u8").
 func playlistKey(tmpl parser.Template, v parser.Vars) string {
-	v.Index = indexSentinel
-	key := strings.ReplaceAll(tmpl.Expand(v), strconv.Itoa(indexSentinel), "")
-	dir, file := path.Split(key)
-	file = strings.TrimSuffix(file, path.Ext(file))
-	file = strings.TrimRight(file, "-_.")
-	if file == "" {
-		file = "playlist"
-	}
-	return dir + file + ".m3u8"
+	return engine.CompanionKey(tmpl, v, "m3u8", "playlist")
 }
 
 // segmentKey names segment i (1-based): the template expanded with

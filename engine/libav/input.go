@@ -32,17 +32,20 @@ type Input struct {
 	Name   string // "bucket/key", used in error messages
 	Format *astiav.FormatContext
 
-	obj     storage.Object // nil when libav opened a local path
-	readErr error          // first storage error met by the AVIO callbacks
-	c       *astikit.Closer
+	obj       storage.Object // nil when libav opened a local path
+	readErr   error          // first storage error met by the AVIO callbacks
+	maxPixels int64          // the pixel budget (budget.go); 0: none
+	c         *astikit.Closer
 }
 
 // OpenInput opens bucket/key from store and probes its streams. A missing
 // object returns the backend's error; an object libav cannot read as media
 // returns InvalidMedia naming it; a storage read failure is transient.
-// Cancelling ctx interrupts blocking libav I/O.
-func OpenInput(ctx context.Context, store storage.Backend, bucket, key string) (in *Input, err error) {
-	in = &Input{Name: bucket + "/" + key, c: astikit.NewCloser()}
+// Cancelling ctx interrupts blocking libav I/O. maxPixels is the pixel
+// budget (budget.go) of the probe and of every decoder of the input; 0
+// or less means none.
+func OpenInput(ctx context.Context, store storage.Backend, bucket, key string, maxPixels int64) (in *Input, err error) {
+	in = &Input{Name: bucket + "/" + key, maxPixels: maxPixels, c: astikit.NewCloser()}
 	defer func() {
 		if err != nil {
 			in.Close()
@@ -83,7 +86,10 @@ func OpenInput(ctx context.Context, store storage.Backend, bucket, key string) (
 		return in, in.MediaError(ctx, err, "cannot be opened as media")
 	}
 	in.c.Add(in.Format.CloseInput)
-	if err := in.Format.FindStreamInfo(nil); err != nil {
+	if err := in.checkDeclared(); err != nil {
+		return in, err
+	}
+	if err := in.findStreamInfo(); err != nil {
 		return in, in.MediaError(ctx, err, "has no readable stream information")
 	}
 	return in, nil

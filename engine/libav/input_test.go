@@ -63,7 +63,7 @@ func TestOpenInputStreamsAndDecode(t *testing.T) {
 	for name, store := range enginetest.Stores(dir) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			in, err := libav.OpenInput(context.Background(), store, "bkt", "dir/av.mp4")
+			in, err := libav.OpenInput(context.Background(), store, "bkt", "dir/av.mp4", 0)
 			require.NoError(t, err)
 			defer in.Close()
 			v := in.BestStream(astiav.MediaTypeVideo)
@@ -87,7 +87,7 @@ func TestOpenInputKeyframesOnlyAndFlush(t *testing.T) {
 		"-c:v", "libx264", "-preset", "ultrafast", "-g", "30", "-keyint_min", "30", "-sc_threshold", "0")
 	dir := t.TempDir()
 	enginetest.Put(t, dir, "b", "gop.mp4", clip)
-	in, err := libav.OpenInput(context.Background(), enginetest.DirStore{Dir: dir}, "b", "gop.mp4")
+	in, err := libav.OpenInput(context.Background(), enginetest.DirStore{Dir: dir}, "b", "gop.mp4", 0)
 	require.NoError(t, err)
 	defer in.Close()
 	v := in.BestStream(astiav.MediaTypeVideo)
@@ -107,7 +107,7 @@ func TestRotation(t *testing.T) {
 	// clockwise (ffprobe reports rotation=-90, counter-clockwise).
 	dir := t.TempDir()
 	enginetest.Put(t, dir, "b", "p.mp4", "../../testdata/videos/portrait.mp4")
-	in, err := libav.OpenInput(context.Background(), enginetest.PathStore{DirStore: enginetest.DirStore{Dir: dir}}, "b", "p.mp4")
+	in, err := libav.OpenInput(context.Background(), enginetest.PathStore{DirStore: enginetest.DirStore{Dir: dir}}, "b", "p.mp4", 0)
 	require.NoError(t, err)
 	defer in.Close()
 	require.Equal(t, 90, libav.Rotation(in.BestStream(astiav.MediaTypeVideo)))
@@ -127,7 +127,7 @@ func TestOpenInputFailures(t *testing.T) {
 		for _, key := range []string{"junk.mp4", "empty.mp4", "cut.mp4"} {
 			t.Run(name+"/"+key, func(t *testing.T) {
 				t.Parallel()
-				_, err := libav.OpenInput(context.Background(), store, "b", key)
+				_, err := libav.OpenInput(context.Background(), store, "b", key, 0)
 				require.Error(t, err)
 				require.True(t, osserr.Is(err, osserr.InvalidMedia), "%v", err)
 				require.Contains(t, err.Error(), "b/"+key)
@@ -135,7 +135,7 @@ func TestOpenInputFailures(t *testing.T) {
 		}
 		t.Run(name+"/missing", func(t *testing.T) {
 			t.Parallel()
-			_, err := libav.OpenInput(context.Background(), store, "b", "nope.mp4")
+			_, err := libav.OpenInput(context.Background(), store, "b", "nope.mp4", 0)
 			require.True(t, osserr.Is(err, osserr.NoSuchKey), "%v", err)
 		})
 	}
@@ -181,7 +181,7 @@ func TestInputStorageErrorIsTransient(t *testing.T) {
 	dir := t.TempDir()
 	enginetest.Put(t, dir, "b", "f.mp4", clip)
 	// The header and the index (at the end) read fine; the packets do not.
-	in, err := libav.OpenInput(context.Background(), inFlakyStore{enginetest.DirStore{Dir: dir}}, "b", "f.mp4")
+	in, err := libav.OpenInput(context.Background(), inFlakyStore{enginetest.DirStore{Dir: dir}}, "b", "f.mp4", 0)
 	require.NoError(t, err)
 	defer in.Close()
 	pkt := astiav.AllocPacket()

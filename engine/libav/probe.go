@@ -44,13 +44,13 @@ type AudioInfo struct {
 // engines would pick (MainStream), with the properties they would take
 // from them, without decoding anything: the web console shows it next to
 // a task. A missing object is the backend's error, one libav cannot read
-// InvalidMedia.
-func Probe(ctx context.Context, store storage.Backend, bucket, key string) (*SourceInfo, error) {
+// InvalidMedia, one over maxPixels (0: no limit) InvalidMedia as in a task.
+func Probe(ctx context.Context, store storage.Backend, bucket, key string, maxPixels int64) (*SourceInfo, error) {
 	info, err := store.StatObject(ctx, bucket, key)
 	if err != nil {
 		return nil, err
 	}
-	in, err := OpenInput(ctx, store, bucket, key)
+	in, err := OpenInput(ctx, store, bucket, key, maxPixels)
 	if err != nil {
 		return nil, err
 	}

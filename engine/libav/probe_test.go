@@ -26,7 +26,7 @@ func TestProbeDescribesTheSource(t *testing.T) {
 	} {
 		t.Run(tc.key, func(t *testing.T) {
 			t.Parallel()
-			s, err := libav.Probe(context.Background(), store, enginetest.Bucket, tc.key)
+			s, err := libav.Probe(context.Background(), store, enginetest.Bucket, tc.key, 0)
 			require.NoError(t, err)
 			require.Equal(t, tc.container, s.Container)
 			require.Positive(t, s.Size)
@@ -42,8 +42,8 @@ func TestProbeDescribesTheSource(t *testing.T) {
 			require.Positive(t, s.Audio.SampleRate)
 		})
 	}
-	_, err := libav.Probe(context.Background(), store, enginetest.Bucket, "truncated.mp4")
+	_, err := libav.Probe(context.Background(), store, enginetest.Bucket, "truncated.mp4", 0)
 	require.True(t, osserr.Is(err, osserr.InvalidMedia), "%v", err)
-	_, err = libav.Probe(context.Background(), store, enginetest.Bucket, "missing.mp4")
+	_, err = libav.Probe(context.Background(), store, enginetest.Bucket, "missing.mp4", 0)
 	require.True(t, osserr.Is(err, osserr.NoSuchKey), "%v", err)
 }

@@ -261,6 +261,11 @@ func (c *capture) firstKey(ctx context.Context) (time.Duration, bool, error) {
 	}
 }
 
+// decodeError makes a decoding failure InvalidMedia naming the object; the
+// decoder's own refusals (the pixel budget) already are.
 func (c *capture) decodeError(err error) error {
+	if _, ok := osserr.As(err); ok {
+		return err
+	}
 	return osserr.Wrap(osserr.InvalidMedia, err, "object %s: decoding the video failed: %v", c.in.Name, err)
 }

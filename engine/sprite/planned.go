@@ -39,7 +39,7 @@ const (
 // Only t's Storage, Bucket and Object are used: nothing is written and
 // no progress reported.
 func (e *Engine) Plan(ctx context.Context, spec *parser.Sprite, t engine.Task) (*Planned, error) {
-	r := newRun(spec, parser.SaveAs{}, t, false)
+	r := e.newRun(spec, parser.SaveAs{}, t, false)
 	defer r.c.Close()
 	if err := r.do(ctx, r.open, r.layout, r.measure); err != nil {
 		return nil, err

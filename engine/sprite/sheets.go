@@ -63,14 +63,16 @@ func (s sheetNames) vars(n int, size image.Point) parser.Vars {
 	}
 }
 
-// writeSheet encodes sheet n into dir and returns its output. Local disk
-// failures are transient.
-func writeSheet(names sheetNames, dir string, n int, img *image.RGBA) (engine.Output, error) {
+// writeSheet encodes sheet n into dir and returns its output, with the
+// sheet's cell index. Local disk failures are transient.
+func writeSheet(names sheetNames, dir string, n int, s *sheet) (engine.Output, error) {
+	img := s.img
 	size := img.Rect.Size()
 	out := engine.Output{
 		Bucket: names.bucket(size),
 		Key:    names.key(n, size),
 		Path:   filepath.Join(dir, fmt.Sprintf("sprite-%d.%s", n, names.spec.Format)),
+		Sheet:  s.layout(),
 	}
 	f, err := os.Create(out.Path)
 	if err != nil {
@@ -102,7 +104,7 @@ func writeSheet(names sheetNames, dir string, n int, img *image.RGBA) (engine.Ou
 // JPEG/PNG encoding overlaps with decoding the next frames. At most one
 // sheet waits in the queue, which bounds memory to three sheets.
 type sheetWriter struct {
-	ch   chan *image.RGBA
+	ch   chan *sheet
 	done chan struct{}
 	once sync.Once
 	mu   sync.Mutex
@@ -111,14 +113,14 @@ type sheetWriter struct {
 }
 
 func newSheetWriter(names sheetNames, dir string) *sheetWriter {
-	w := &sheetWriter{ch: make(chan *image.RGBA, 1), done: make(chan struct{})}
+	w := &sheetWriter{ch: make(chan *sheet, 1), done: make(chan struct{})}
 	go func() {
 		defer close(w.done)
-		for img := range w.ch {
+		for s := range w.ch {
 			if w.failed() != nil {
 				continue
 			}
-			out, err := writeSheet(names, dir, len(w.outs)+1, img)
+			out, err := writeSheet(names, dir, len(w.outs)+1, s)
 			w.mu.Lock()
 			w.outs, w.err = append(w.outs, out), err
 			w.mu.Unlock()
@@ -134,11 +136,11 @@ func (w *sheetWriter) failed() error {
 }
 
 // write queues a full sheet; it returns an earlier sheet's write error.
-func (w *sheetWriter) write(img *image.RGBA) error {
+func (w *sheetWriter) write(s *sheet) error {
 	if err := w.failed(); err != nil {
 		return err
 	}
-	w.ch <- img
+	w.ch <- s
 	return nil
 }
 

@@ -19,12 +19,14 @@ import (
 )
 
 // Engine runs video/sprite requests.
-type Engine struct{}
+type Engine struct {
+	cfg engine.Config
+}
 
 // New returns the engine. Sheets are encoded in Go and cells scaled by
-// libavfilter, so none of the shared settings (the video encoders'
-// preset) applies to it yet.
-func New(engine.Config) *Engine { return &Engine{} }
+// libavfilter, so of the shared settings only the pixel budget
+// (cfg.MaxInputPixels) and the WebVTT track (cfg.SpriteVTT) apply to it.
+func New(cfg engine.Config) *Engine { return &Engine{cfg: cfg.WithDefaults()} }
 
 // Run captures the frames spec asks for from t's object and returns the
 // sheets written (in t.WorkDir), named through saveas. On any error
@@ -36,6 +38,7 @@ func (e *Engine) Run(ctx context.Context, spec *parser.Sprite, saveas parser.Sav
 
 // spriteRun is one run: the state its steps share. c owns its C memory.
 type spriteRun struct {
+	cfg      engine.Config
 	spec     *parser.Sprite
 	task     engine.Task
 	names    sheetNames
@@ -56,17 +59,17 @@ type spriteRun struct {
 // run is Run with seeking optional, so tests can show that both ways pick
 // the same frames; it also returns the capture for its statistics.
 func (e *Engine) run(ctx context.Context, spec *parser.Sprite, saveas parser.SaveAs, t engine.Task, seek bool) ([]engine.Output, *capture, error) {
-	r := newRun(spec, saveas, t, seek)
+	r := e.newRun(spec, saveas, t, seek)
 	defer r.c.Close()
-	if err := r.do(ctx, r.open, r.layout, r.measure, r.openDecoder, r.tile, r.finish); err != nil {
+	if err := r.do(ctx, r.open, r.layout, r.measure, r.openDecoder, r.tile, r.track, r.finish); err != nil {
 		return nil, r.cap, err
 	}
 	return r.outs, r.cap, nil
 }
 
-func newRun(spec *parser.Sprite, saveas parser.SaveAs, t engine.Task, seek bool) *spriteRun {
+func (e *Engine) newRun(spec *parser.Sprite, saveas parser.SaveAs, t engine.Task, seek bool) *spriteRun {
 	return &spriteRun{
-		spec: spec, task: t, seek: seek, c: astikit.NewCloser(),
+		cfg: e.cfg, spec: spec, task: t, seek: seek, c: astikit.NewCloser(),
 		names:    sheetNames{task: t, spec: spec, saveas: saveas},
 		progress: engine.NewProgress(t.Progress),
 	}
@@ -87,7 +90,7 @@ func (r *spriteRun) do(ctx context.Context, steps ...func(context.Context) error
 
 // open opens the source object and picks its video stream.
 func (r *spriteRun) open(ctx context.Context) error {
-	in, err := libav.OpenInput(ctx, r.task.Storage, r.task.Bucket, r.task.Object)
+	in, err := libav.OpenInput(ctx, r.task.Storage, r.task.Bucket, r.task.Object, r.cfg.MaxInputPixels)
 	if err != nil {
 		return err
 	}
@@ -172,22 +175,22 @@ func (r *spriteRun) tile(ctx context.Context) error {
 	w := newSheetWriter(r.names, r.task.WorkDir)
 	defer w.finish()
 	var cur *sheet // allocated on its first cell
-	err := r.cap.run(ctx, func(f *astiav.Frame, _ time.Duration) error {
+	err := r.cap.run(ctx, func(f *astiav.Frame, t time.Duration) error {
 		if cur == nil {
 			cur = newSheet(r.spec, r.geom, r.sheet)
 		}
-		if err := scaler.scale(f, cur.add); err != nil {
+		if err := scaler.scale(f, cur.addAt(t)); err != nil {
 			return err
 		}
 		if !cur.full() {
 			return nil
 		}
-		img := cur.img
+		full := cur
 		cur = nil
-		return w.write(img)
+		return w.write(full)
 	})
 	if err == nil && cur != nil {
-		err = w.write(cur.img)
+		err = w.write(cur)
 	}
 	if err == nil {
 		err = r.cap.truncated()
@@ -197,6 +200,25 @@ func (r *spriteRun) tile(ctx context.Context) error {
 	}
 	r.outs, err = w.finish()
 	return err
+}
+
+// track writes the WebVTT thumbnail track when the configuration asks for
+// it: the cues run from ss to the end of the video (when the container
+// does not say, the last frame decoded).
+func (r *spriteRun) track(context.Context) error {
+	if !r.cfg.SpriteVTT || len(r.outs) == 0 {
+		return nil
+	}
+	end := r.dur
+	if end <= 0 && len(r.cap.Times) > 0 {
+		end = max(r.cap.lastT, r.cap.Times[len(r.cap.Times)-1]) + r.cap.frameDt
+	}
+	out, err := writeVTT(r.names, r.task.WorkDir, r.outs, r.spec.Start, end)
+	if err != nil {
+		return err
+	}
+	r.outs = append(r.outs, out)
+	return nil
 }
 
 // finish refuses a run that captured nothing and reports completion.

@@ -2,7 +2,9 @@ package sprite
 
 import (
 	"image"
+	"time"
 
+	"github.com/ossemu/ossemu/engine"
 	"github.com/ossemu/ossemu/osserr"
 	"github.com/ossemu/ossemu/parser"
 )
@@ -93,6 +95,7 @@ type sheet struct {
 	p     *parser.Sprite
 	g     cellGeometry
 	cells int
+	index []engine.Cell // each cell's box and source time, in order
 }
 
 // newSheet allocates an opaque black sheet.
@@ -120,6 +123,22 @@ func (s *sheet) cellRect(i int) image.Rectangle {
 		Y: s.p.Margin + row*(s.g.Cell.Y+s.p.Pad),
 	}
 	return image.Rectangle{Min: min, Max: min.Add(s.g.Cell)}
+}
+
+// addAt returns add for the frame captured at t, recording the cell's box
+// and time in the sheet's index.
+func (s *sheet) addAt(t time.Duration) func(pix []byte, stride int) {
+	return func(pix []byte, stride int) {
+		r := s.cellRect(s.cells)
+		s.index = append(s.index, engine.Cell{Time: t, X: r.Min.X, Y: r.Min.Y, W: r.Dx(), H: r.Dy()})
+		s.add(pix, stride)
+	}
+}
+
+// layout is the sheet's size and cell index for its output.
+func (s *sheet) layout() *engine.Sheet {
+	size := s.img.Rect.Size()
+	return &engine.Sheet{Width: size.X, Height: size.Y, Cells: s.index}
 }
 
 // add draws the next cell from a packed-or-strided RGBA frame of size
