@@ -63,6 +63,7 @@ func (c *Config) bindCore(b *binder) {
 func (c *Config) bindServer(b *binder) {
 	b.String(&c.Server.Region, "region", DefaultRegion, "the OSS region to emulate (V4 signatures are scoped to it)")
 	b.String(&c.Server.Domain, "domain", "", "base domain for virtual-hosted requests: Host <bucket>.<domain> addresses <bucket> (<bucket>.localhost always works)")
+	b.Bool(&c.Server.MetricsPublic, "metrics-public", false, "serve /_ossemu/metrics without credentials (for a Prometheus scraper without basic_auth); by default it takes the key pair, HTTP Basic or an OSS signature")
 }
 
 func (c *Config) bindStorage(b *binder) {
