@@ -80,6 +80,7 @@ func (s *Server) guard(a access) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if err := s.authorize(r, a); err != nil {
+				refuseBody(w, r)
 				if e, ok := osserr.As(err); ok && e.Code.Status == http.StatusUnauthorized {
 					w.Header().Set("WWW-Authenticate", `Basic realm="ossemu"`)
 				}
