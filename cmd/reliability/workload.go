@@ -203,4 +203,3 @@ func (w *workload) kindOf(id string) string {
 	}
 	return "unknown"
 }
-
