@@ -41,22 +41,25 @@ func SegmentKey(t Template, v Vars) string {
 	return strings.TrimSuffix(key, ext) + "_" + strconv.Itoa(v.Index) + ext
 }
 
-// indexSentinel stands for {index} while deriving the playlist name.
+// indexSentinel stands for {index} while deriving a companion's name.
 const indexSentinel = 987654321
 
-// PlaylistKey names the playlist of a TS /segment output after the segment
-// template: the template with {index} left out and the extension replaced
-// by .m3u8 ("out/seg-{index}.ts" → "out/seg.m3u8").
-func PlaylistKey(t Template, v Vars) string {
+// CompanionKey names a file that accompanies a run's numbered outputs (a
+// segment playlist, a sprite's WebVTT track) after their saveas template:
+// the template with {index} left out and the extension replaced by ext
+// ("out/seg-{index}.ts" → "out/seg.m3u8", "thumbs/{barename}-{index}.jpg"
+// → "thumbs/movie.vtt"); fallback is the name when nothing is left
+// ("out/{index}.ts" → "out/playlist.m3u8").
+func CompanionKey(t Template, v Vars, ext, fallback string) string {
 	v.Index = indexSentinel
 	key := strings.ReplaceAll(t.Expand(v), strconv.Itoa(indexSentinel), "")
 	dir, file := path.Split(key)
 	file = strings.TrimSuffix(file, path.Ext(file))
 	file = strings.TrimRight(file, "-_.")
 	if file == "" {
-		file = "playlist"
+		file = fallback
 	}
-	return dir + file + ".m3u8"
+	return dir + file + "." + ext
 }
 
 // The extreme values of the media variables, which are known only once the
@@ -76,8 +79,8 @@ const (
 // (names.ObjectKeyProblem: over 1,023 bytes, a ".." segment, NUL, a leading
 // '/' …). v carries the request's facts ({bucket}, {key}, the time); the
 // media variables are tried at their longest and shortest, through the
-// naming rule of every output the action writes (sheets, the single concat
-// output, segments and their playlist).
+// naming rule of every output the action writes (sheets and their WebVTT
+// track, the single concat output, segments and their playlist).
 func (p *Pipeline) CheckOutputNames(v Vars) error {
 	t := p.SaveAs.Object
 	for _, name := range p.outputNames(v) {
@@ -105,6 +108,8 @@ func (p *Pipeline) outputNames(v Vars) []string {
 			v.Index, v.Resolution = m.index, m.size
 			out = append(out, SheetKey(t, v, ext))
 		}
+		// The WebVTT track a sprite may save with its sheets (--sprite-vtt).
+		out = append(out, CompanionKey(t, v, "vtt", "sprite"))
 	case p.Concat != nil && p.Concat.Segment != nil:
 		seg := p.Concat.Segment
 		v.AutoExt = seg.Format.Ext()
@@ -115,7 +120,7 @@ func (p *Pipeline) outputNames(v Vars) []string {
 			v.Index, v.Resolution = m.index, m.size
 			out = append(out, SegmentKey(t, v))
 			if seg.Format == TS {
-				out = append(out, PlaylistKey(t, v))
+				out = append(out, CompanionKey(t, v, "m3u8", "playlist"))
 			}
 		}
 	case p.Concat != nil:

@@ -23,8 +23,26 @@ func TestOutputKeyRules(t *testing.T) {
 	require.Equal(t, "seg/in_7.ts", SegmentKey(tmpl("seg/{barename}.ts"), v))
 	require.Equal(t, "seg/in-7.ts", SegmentKey(tmpl("seg/{barename}-{index}.ts"), v))
 	require.Equal(t, "seg.d/x_7", SegmentKey(tmpl("seg.d/x"), v), "a dot in a directory is no extension")
-	require.Equal(t, "seg/in.m3u8", PlaylistKey(tmpl("seg/{barename}-{index}.ts"), v))
-	require.Equal(t, "seg/playlist.m3u8", PlaylistKey(tmpl("seg/{index}.ts"), v))
+	require.Equal(t, "seg/in.m3u8", CompanionKey(tmpl("seg/{barename}-{index}.ts"), v, "m3u8", "playlist"))
+	require.Equal(t, "seg/playlist.m3u8", CompanionKey(tmpl("seg/{index}.ts"), v, "m3u8", "playlist"))
+	require.Equal(t, "s/in.vtt", CompanionKey(tmpl("s/{barename}-{index}.jpg"), v, "vtt", "sprite"))
+}
+
+func TestCompanionKey(t *testing.T) {
+	t.Parallel()
+	v := Vars{Bucket: "b", Key: "videos/movie.mp4", Index: 1, AutoExt: "jpg"}
+	for _, tc := range []struct{ tmpl, ext, fallback, want string }{
+		{"out/seg-{index}.ts", "m3u8", "playlist", "out/seg.m3u8"},
+		{"out/{index}.ts", "m3u8", "playlist", "out/playlist.m3u8"},
+		{"thumbs/{barename}-{index}.{autoext}", "vtt", "sprite", "thumbs/movie.vtt"},
+		{"{dirname}/{barename}_{index}", "vtt", "sprite", "videos/movie.vtt"},
+		{"sheet.jpg", "vtt", "sprite", "sheet.vtt"},
+		{"name", "vtt", "sprite", "name.vtt"},
+	} {
+		tmpl, err := ParseTemplate(tc.tmpl)
+		require.NoError(t, err)
+		require.Equal(t, tc.want, CompanionKey(tmpl, v, tc.ext, tc.fallback), tc.tmpl)
+	}
 }
 
 func TestCheckOutputNames(t *testing.T) {

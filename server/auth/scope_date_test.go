@@ -20,7 +20,7 @@ import (
 func signV4At(t *testing.T, r *http.Request, res Resource, scopeDate string, at time.Time, presign bool) {
 	t.Helper()
 	ts := at.UTC().Format(iso8601Basic)
-	sc := scope{id: testID, date: scopeDate, region: "any-region", product: "oss"}
+	sc := scope{id: testID, date: scopeDate, region: "any-region", product: "oss", term: terminatorV4}
 	cred := testID + "/" + sc.String()
 	if presign {
 		q := r.URL.Query()
