@@ -9,16 +9,16 @@ import (
 
 // clip is an input uploaded at the start.
 type clip struct {
-	key              string
-	seconds          int
-	size, codec, ext string
+	key       string
+	seconds   int
+	size, ext string
 }
 
 // clips are short H.264/AAC inputs of two sizes and containers.
 var clips = []clip{
-	{key: "a.mp4", seconds: 3, size: "320x240", ext: "mp4"},
-	{key: "b.mp4", seconds: 2, size: "320x240", ext: "mp4"},
-	{key: "c.mov", seconds: 2, size: "240x180", ext: "mov"},
+	{key: "a.mp4", seconds: 6, size: "320x240", ext: "mp4"},
+	{key: "b.mp4", seconds: 4, size: "320x240", ext: "mp4"},
+	{key: "c.mov", seconds: 4, size: "240x180", ext: "mov"},
 }
 
 // makeClips renders the clips with the ffmpeg CLI and returns their paths

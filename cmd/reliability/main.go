@@ -1,7 +1,7 @@
 // Command reliability is ossemu's crash test, run by hand (it takes several
 // minutes and kills processes, so it is not part of the test suite): it
 // starts the emulator as a child process, submits a mix of asynchronous
-// tasks (concat, segmented concat, sprites), kills the emulator with
+// tasks (concat, segmented concat, sprites) on 4–6 s clips, kills the emulator with
 // SIGKILL at random moments (some of them while a task publishes its
 // outputs) and restarts it, then checks what clients could see:
 //

@@ -134,7 +134,7 @@ func final(ts []apiTask) bool {
 }
 
 // killAndRestart kills the emulator n times at random moments: half the
-// time a random 1–8 s after it started, else just as a task starts
+// time a random 0.5–5 s after it started, else just as a task starts
 // publishing its outputs (0–20 ms after the log says so). It restarts it
 // after each kill, once the observer has looked at the data directory.
 func (w *workload) killAndRestart(ctx context.Context, n int, obs *observer) error {
@@ -149,7 +149,7 @@ func (w *workload) killAndRestart(ctx context.Context, n int, obs *observer) err
 		}
 		var how string
 		if w.rng.IntN(2) == 0 {
-			d := time.Duration(1000+w.rng.IntN(7000)) * time.Millisecond
+			d := time.Duration(500+w.rng.IntN(4500)) * time.Millisecond
 			obs.watch(ctx, d)
 			how = fmt.Sprintf("%.1f s after the start", d.Seconds())
 		} else if w.em.waitLog(ctx, "queue: publishing", time.Minute) {
@@ -194,12 +194,4 @@ func (w *workload) waitAllFinal(ctx context.Context, obs *observer) error {
 		}
 		obs.watch(ctx, time.Second)
 	}
-}
-
-// kindOf names a task's kind for the report.
-func (w *workload) kindOf(id string) string {
-	if t := w.byID[id]; t != nil {
-		return t.kind
-	}
-	return "unknown"
 }
