@@ -87,7 +87,8 @@ func (q *Queue) beginPublish(ctx context.Context, id, token string, j *journal) 
 	if err := leaseResult(res, err); err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO publishing (task_id, dir, outputs) VALUES (?, ?, ?)`,
+	if _, err := tx.ExecContext(ctx, `INSERT INTO publishing (task_id, dir, outputs) VALUES (?, ?, ?)
+		ON CONFLICT (task_id) DO UPDATE SET dir = excluded.dir, outputs = excluded.outputs`,
 		id, j.Dir, string(outs)); err != nil {
 		return fmt.Errorf("queue: journal: %w", err)
 	}

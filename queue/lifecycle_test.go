@@ -78,7 +78,7 @@ func orphanRun(t *testing.T, q *Queue, lease time.Duration, suspect bool) *Task 
 	t.Helper()
 	task, err := q.Enqueue(context.Background(), NewTask{Action: actConcat, Bucket: "b", Object: "src.mp4", Process: "concat"})
 	require.NoError(t, err)
-	_, err = q.w.Exec(`UPDATE tasks SET suspect = ? WHERE id = ?`, suspect, task.ID)
+	_, err = q.w.Exec(`UPDATE tasks SET suspect = ? WHERE id = ?`, flag(suspect), task.ID)
 	require.NoError(t, err)
 	claimed, err := q.claim(context.Background(), "dead-process", lease, suspect)
 	require.NoError(t, err)

@@ -117,6 +117,9 @@ func (p *Pool) claim(ctx context.Context, n int) []claimed {
 				return []claimed{{task: t, token: token, isolated: true}}
 			}
 		} else if waiting, err := p.q.suspectReady(ctx); err != nil || waiting {
+			if err != nil {
+				p.log.Error("queue: looking for suspects", "err", err)
+			}
 			return nil
 		}
 	}

@@ -37,8 +37,7 @@ func sheets(n int, tag string) procFunc {
 // a task that ends Failed leaves none of its outputs: refused for good on
 // the 4th of 5 outputs, or failing transiently on every run until the
 // attempts run out.
-func TestFailedPublicationLeavesNothing(t *testing.T) {
-	t.Parallel()
+func testFailedPublicationLeavesNothing(t *testing.T, st testStore) {
 	for _, tc := range []struct {
 		name  string
 		err   error
@@ -50,7 +49,7 @@ func TestFailedPublicationLeavesNothing(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			e := newEnv(t, Processors{actSprite: sheets(5, "x")}, func(c *Config) { c.MaxAttempts = 2 })
+			e := newEnvOn(t, st, Processors{actSprite: sheets(5, "x")}, func(c *Config) { c.MaxAttempts = 2 })
 			e.store.failKey, e.store.failPuts, e.store.failWith = "sheet_3.jpg", tc.times, tc.err
 			e.start(t)
 			id := e.submit(t, "sprite").ID
@@ -111,11 +110,12 @@ func TestPublicationIsAtomicOnLocalStorage(t *testing.T) {
 
 // journalRun leaves the state a process killed while publishing leaves: a
 // running task, its journal, its outputs in the work directory, and the
-// first published outputs visible.
+// first published outputs visible. The lease has expired: on a shared
+// store a live one would be another node's.
 func journalRun(t *testing.T, e *env, n, visible int) (*Task, *journal) {
 	t.Helper()
 	ctx := context.Background()
-	task := orphan(t, e.q, time.Hour)
+	task := orphan(t, e.q, time.Millisecond)
 	dirName := fmt.Sprintf("%s-%d", task.ID, task.Attempts)
 	dir := filepath.Join(e.cfg.WorkRoot, dirName)
 	require.NoError(t, os.MkdirAll(dir, 0o755))
@@ -139,10 +139,9 @@ func journalRun(t *testing.T, e *env, n, visible int) (*Task, *journal) {
 // is finished from the journal, without running the task again, and the
 // task succeeds with all its outputs; the journal and the work directory
 // are gone afterwards.
-func TestInterruptedPublicationRollsForward(t *testing.T) {
-	t.Parallel()
+func testInterruptedPublicationRollsForward(t *testing.T, st testStore) {
 	var ran atomic.Int32
-	e := newEnv(t, Processors{actConcat: procFunc(func(ctx context.Context, job *Job) (*Result, error) {
+	e := newEnvOn(t, st, Processors{actConcat: procFunc(func(ctx context.Context, job *Job) (*Result, error) {
 		ran.Add(1)
 		return succeed(ctx, job)
 	})}, nil)
@@ -169,9 +168,8 @@ func TestInterruptedPublicationRollsForward(t *testing.T) {
 // TestRefusedRollForwardLeavesNothing: when the store refuses the rest of
 // an interrupted publication for good, the task fails and every journaled
 // key is deleted, including those the dead process had published.
-func TestRefusedRollForwardLeavesNothing(t *testing.T) {
-	t.Parallel()
-	e := newEnv(t, Processors{actConcat: procFunc(succeed)}, nil)
+func testRefusedRollForwardLeavesNothing(t *testing.T, st testStore) {
+	e := newEnvOn(t, st, Processors{actConcat: procFunc(succeed)}, nil)
 	task, _ := journalRun(t, e, 5, 2)
 	e.store.failKey, e.store.failPuts = "sheet_3.jpg", 1
 	e.store.failWith = osserr.New(osserr.NoSuchBucket, "the bucket was deleted")
@@ -185,9 +183,8 @@ func TestRefusedRollForwardLeavesNothing(t *testing.T) {
 
 // TestLostJournalFilesRunTheTaskAgain: a journal whose files are gone
 // cannot be rolled forward; the task runs again and succeeds.
-func TestLostJournalFilesRunTheTaskAgain(t *testing.T) {
-	t.Parallel()
-	e := newEnv(t, Processors{actConcat: procFunc(succeed)}, nil)
+func testLostJournalFilesRunTheTaskAgain(t *testing.T, st testStore) {
+	e := newEnvOn(t, st, Processors{actConcat: procFunc(succeed)}, nil)
 	task, j := journalRun(t, e, 3, 1)
 	require.NoError(t, os.RemoveAll(filepath.Join(e.cfg.WorkRoot, j.Dir)))
 	e.start(t)
