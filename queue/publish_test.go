@@ -181,8 +181,10 @@ func testRefusedRollForwardLeavesNothing(t *testing.T, st testStore) {
 	require.Zero(t, e.store.count())
 }
 
-// TestLostJournalFilesRunTheTaskAgain: a journal whose files are gone
-// cannot be rolled forward; the task runs again and succeeds.
+// testLostJournalFilesRunTheTaskAgain: a journal whose files are gone (on
+// a shared store, the dead node had them) cannot be rolled forward: what the
+// dead run had published is taken back, and the task runs again and
+// succeeds.
 func testLostJournalFilesRunTheTaskAgain(t *testing.T, st testStore) {
 	e := newEnvOn(t, st, Processors{actConcat: procFunc(succeed)}, nil)
 	task, j := journalRun(t, e, 3, 1)
@@ -193,4 +195,7 @@ func testLostJournalFilesRunTheTaskAgain(t *testing.T, st testStore) {
 	require.Equal(t, Succeeded, fin.State)
 	require.Equal(t, []Ref{{Bucket: "b", Key: "out.mp4"}}, fin.Targets)
 	require.Equal(t, 2, e.get(t, task.ID).Attempts)
+	_, partial := e.store.get("b", "sheet_0.jpg")
+	require.False(t, partial, "the dead run's partial output was taken back")
+	require.Equal(t, 1, e.store.count())
 }

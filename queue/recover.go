@@ -15,7 +15,10 @@ import (
 // are published again (publishing is idempotent: the same bodies under the
 // same keys) and the task is marked succeeded, as the dead run would have.
 // It reports whether it dealt with the task; it does not when the journaled
-// files are gone, and the task is then re-queued like any orphan.
+// files are gone (on a shared store, the dead run's node kept them), and
+// the task is then re-queued like any orphan, after the journaled keys are
+// deleted: whatever part of the set the dead run published must not stay
+// visible while the task runs again, nor after it if it fails.
 //
 // If the storage refuses the outputs for good (the target bucket was
 // deleted meanwhile), every journaled key is deleted, whoever wrote it, and
@@ -25,7 +28,8 @@ import (
 func (p *Pool) rollForward(ctx context.Context, t *Task, j *journal) bool {
 	log := p.log.With("task", t.ID)
 	if err := j.check(p.cfg.WorkRoot); err != nil {
-		log.Warn("queue: the outputs of an interrupted publication are gone; running the task again", "err", err)
+		log.Warn("queue: the outputs of an interrupted publication are gone; taking back what it published and running the task again", "err", err)
+		p.unpublish(ctx, t, j.targets())
 		if err := p.q.endPublish(ctx, t.ID); err != nil {
 			log.Error("queue: dropping the publishing journal", "err", err)
 		}
