@@ -5,26 +5,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
-
-	"github.com/ossemu/ossemu/parser"
 )
-
-func TestCompanionKey(t *testing.T) {
-	t.Parallel()
-	v := parser.Vars{Bucket: "b", Key: "videos/movie.mp4", Index: 1, AutoExt: "jpg"}
-	for _, tc := range []struct{ tmpl, ext, fallback, want string }{
-		{"out/seg-{index}.ts", "m3u8", "playlist", "out/seg.m3u8"},
-		{"out/{index}.ts", "m3u8", "playlist", "out/playlist.m3u8"},
-		{"thumbs/{barename}-{index}.{autoext}", "vtt", "sprite", "thumbs/movie.vtt"},
-		{"{dirname}/{barename}_{index}", "vtt", "sprite", "videos/movie.vtt"},
-		{"sheet.jpg", "vtt", "sprite", "sheet.vtt"},
-		{"name", "vtt", "sprite", "name.vtt"},
-	} {
-		tmpl, err := parser.ParseTemplate(tc.tmpl)
-		require.NoError(t, err)
-		require.Equal(t, tc.want, CompanionKey(tmpl, v, tc.ext, tc.fallback), tc.tmpl)
-	}
-}
 
 func TestRelativeKey(t *testing.T) {
 	t.Parallel()

@@ -77,6 +77,9 @@ var (
 	AuthorizationHeaderMalformed      = Code{"AuthorizationHeaderMalformed", http.StatusBadRequest, "0002-00000001"}
 	AuthorizationQueryParametersError = Code{"AuthorizationQueryParametersError", http.StatusBadRequest, "0002-00000001"}
 	XAmzContentSHA256Mismatch         = Code{"XAmzContentSHA256Mismatch", http.StatusBadRequest, "0016-00000402"}
+	// RequestTimeout answers a request whose body stopped arriving (or
+	// arrived below the minimum rate); the connection is closed after it.
+	RequestTimeout = Code{"RequestTimeout", http.StatusBadRequest, "0016-00000001"}
 	// Media processing failures recorded on tasks (never sent synchronously).
 	InvalidMedia = Code{"InvalidMedia", http.StatusBadRequest, "0050-00000001"}
 )

@@ -1,6 +1,6 @@
 package parser
 
-import "unicode/utf8"
+import "github.com/ossemu/ossemu/internal/names"
 
 // MaxClips is the most videos one video/concat may join (OSS's video/concat
 // documentation: "Video stitching supports up to 11 videos per request").
@@ -117,19 +117,11 @@ func parseSegment(text string) (*Segment, error) {
 	return &Segment{Format: Container(f), Duration: d}, nil
 }
 
-// maxKeyLen is OSS's object-key limit in bytes.
-const maxKeyLen = 1023
-
-// checkKey applies the OSS object-name rules that hold for any key: valid
-// UTF-8, at most 1023 bytes, not starting with '/' or '\'.
+// checkKey applies the object-name rules every store applies
+// (names.ObjectKeyProblem) to key, the value of param.
 func checkKey(param, key string) error {
-	switch {
-	case !utf8.ValidString(key):
-		return invalid("parameter %s: object name %s is not valid UTF-8", param, quote(key))
-	case len(key) > maxKeyLen:
-		return invalid("parameter %s: object name is %d bytes, at most %d", param, len(key), maxKeyLen)
-	case key[0] == '/' || key[0] == '\\':
-		return invalid("parameter %s: object name %s must not start with '/' or '\\'", param, quote(key))
+	if p := names.ObjectKeyProblem(key); p != "" {
+		return invalid("parameter %s: %s", param, p)
 	}
 	return nil
 }

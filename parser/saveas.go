@@ -47,13 +47,18 @@ func parseSaveAs(segs []segment) (SaveAs, *Notify, error) {
 
 // checkObjectTemplate applies the object-name rules to o: all of them to a
 // name without variables; to a template, those that expansion cannot change
-// (valid UTF-8, no leading '/' or '\'). The length of an expanded name is
-// the engine's to check.
+// (valid UTF-8, no leading '/' or '\'). Pipeline.CheckOutputNames checks
+// the expanded names once the request's facts are known. Control characters
+// other than NUL are kept: OSS stores them, and its own examples encode
+// names with `echo name | base64`, whose newline is part of the key.
 func checkObjectTemplate(text string, t Template) error {
-	if lit, ok := t.literal(); ok {
-		return checkKey("o", lit)
-	}
-	if !utf8.ValidString(text) || text[0] == '/' || text[0] == '\\' {
+	lit, literal := t.literal()
+	switch {
+	case literal:
+		if err := checkKey("o", lit); err != nil {
+			return err
+		}
+	case !utf8.ValidString(text) || text[0] == '/' || text[0] == '\\':
 		return checkKey("o", text)
 	}
 	return nil

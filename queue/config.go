@@ -25,8 +25,14 @@ type Config struct {
 	// Default max(1, NumCPU/Workers), so Workers × TaskThreads ≈ NumCPU.
 	TaskThreads int
 	// MaxAttempts bounds how many times a task is run (transient failures
-	// and crash re-runs both count) before it fails for good. Default 5.
+	// and the runs a process death is blamed on both count) before it
+	// fails for good. Default 5.
 	MaxAttempts int
+	// Settle is how long the pool must have run before it runs a task a
+	// process death interrupted, alone, so that a death under it can be
+	// blamed on it (crash.go). Default 10s: longer than a crash-looping
+	// container lives, short enough not to delay recovery much.
+	Settle time.Duration
 	// BackoffBase and BackoffMax shape the delay before retry n (1-based):
 	// min(BackoffBase × 2^(n-1), BackoffMax). Defaults 2s and 1m.
 	BackoffBase, BackoffMax time.Duration
@@ -66,6 +72,7 @@ func DefaultConfig() Config {
 		Workers:          workers,
 		TaskThreads:      max(1, runtime.NumCPU()/workers),
 		MaxAttempts:      5,
+		Settle:           10 * time.Second,
 		BackoffBase:      2 * time.Second,
 		BackoffMax:       time.Minute,
 		LeaseTimeout:     30 * time.Second,
@@ -96,6 +103,9 @@ func (c Config) Validate() error {
 	}
 	if c.TaskTimeout <= 0 {
 		errs = append(errs, errors.New("queue: task timeout must be positive"))
+	}
+	if c.Settle < 0 {
+		errs = append(errs, errors.New("queue: settle must not be negative"))
 	}
 	if c.ShutdownGrace < 0 {
 		errs = append(errs, errors.New("queue: shutdown grace must not be negative"))

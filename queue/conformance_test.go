@@ -78,6 +78,11 @@ func conformanceCases() []conformanceCase {
 		{"UnknownActionFails", testUnknownActionFails},
 		{"TransientRetrySucceedsWithBackoff", testTransientRetrySucceedsWithBackoff},
 		{"PublishFailureRetriesAndOverwrites", testPublishFailureRetriesAndOverwrites},
+		// Outputs as one set (publish_test.go).
+		{"FailedPublicationLeavesNothing", testFailedPublicationLeavesNothing},
+		{"InterruptedPublicationRollsForward", testInterruptedPublicationRollsForward},
+		{"RefusedRollForwardLeavesNothing", testRefusedRollForwardLeavesNothing},
+		{"LostJournalFilesRunTheTaskAgain", testLostJournalFilesRunTheTaskAgain},
 		// Finishing, leases, crashes and shutdown (lifecycle_test.go).
 		{"FinishHookCommitsWithState", testFinishHookCommitsWithState},
 		{"PanicKeepsWorkerAlive", testPanicKeepsWorkerAlive},

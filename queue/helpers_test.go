@@ -24,7 +24,8 @@ type memStore struct {
 	objs     map[string][]byte
 	puts     int
 	failKey  string // fail PutObject to this key…
-	failPuts int    // …this many times, with an I/O error
+	failPuts int    // …this many times, with an I/O error…
+	failWith error  // …or this one
 }
 
 func newMemStore() *memStore { return &memStore{objs: map[string][]byte{}} }
@@ -61,6 +62,9 @@ func (m *memStore) PutObject(_ context.Context, bucket, key string, body io.Read
 	m.puts++
 	if key == m.failKey && m.failPuts > 0 {
 		m.failPuts--
+		if m.failWith != nil {
+			return storage.ObjectInfo{}, m.failWith
+		}
 		return storage.ObjectInfo{}, io.ErrUnexpectedEOF
 	}
 	m.objs[bucket+"/"+key] = data
@@ -78,7 +82,15 @@ func (m *memStore) StatObject(_ context.Context, bucket, key string) (storage.Ob
 	return storage.ObjectInfo{}, osserr.New(osserr.NoSuchKey, "not found")
 }
 
-func (m *memStore) DeleteObject(context.Context, string, string) error { return nil }
+func (m *memStore) DeleteObject(_ context.Context, bucket, key string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if _, ok := m.objs[bucket+"/"+key]; !ok {
+		return osserr.New(osserr.NoSuchKey, "not found")
+	}
+	delete(m.objs, bucket+"/"+key)
+	return nil
+}
 func (m *memStore) ListObjects(context.Context, string, storage.ListOptions) (storage.ListPage, error) {
 	return storage.ListPage{}, nil
 }
@@ -145,6 +157,7 @@ func envOn(t *testing.T, q *Queue, procs Processors, tweak func(*Config)) *env {
 	cfg.BackoffBase, cfg.BackoffMax = 20*time.Millisecond, 80*time.Millisecond
 	cfg.LeaseTimeout, cfg.ProgressInterval = 3*time.Second, 10*time.Millisecond
 	cfg.PollInterval, cfg.ShutdownGrace = 20*time.Millisecond, 5*time.Second
+	cfg.Settle = 50 * time.Millisecond
 	cfg.WorkRoot = filepath.Join(dir, "work")
 	cfg.Storage, cfg.Processors = e.store, procs
 	cfg.Finished = func(t *Task) { e.finished <- t }

@@ -25,10 +25,11 @@ type FinishHook func(ctx context.Context, tx *sql.Tx, t *Task) error
 // the task was handed to another run); the run's outcome is dropped.
 var errLeaseLost = errors.New("queue: lease lost")
 
-// claim takes the oldest ready queued task, marks it running under a lease
-// owned by token and returns it; nil when nothing is ready. The run is
-// recorded (which node runs which attempt) in the same transaction.
-func (q *Queue) claim(ctx context.Context, token string, lease time.Duration) (*Task, error) {
+// claim takes the oldest ready queued task among the suspects (suspect) or
+// the others (crash.go), marks it running under a lease owned by token and
+// returns it; nil when nothing is ready. The run is recorded (which node
+// runs which attempt) in the same transaction.
+func (q *Queue) claim(ctx context.Context, token string, lease time.Duration, suspect bool) (*Task, error) {
 	now := q.now()
 	tx, err := q.w.BeginTx(ctx, nil)
 	if err != nil {
@@ -38,9 +39,9 @@ func (q *Queue) claim(ctx context.Context, token string, lease time.Duration) (*
 	row := tx.QueryRowContext(ctx, `UPDATE tasks SET state = 'running', attempts = attempts + 1,
 		lease_owner = ?, lease_until = ?, progress = 0,
 		started_at = CASE WHEN started_at = 0 THEN ? ELSE started_at END
-		WHERE seq = (SELECT seq FROM tasks WHERE state = 'queued' AND next_run_at <= ? ORDER BY seq LIMIT 1`+
+		WHERE seq = (SELECT seq FROM tasks WHERE state = 'queued' AND suspect = ? AND next_run_at <= ? ORDER BY seq LIMIT 1`+
 		sqldb.Of(q.w).SkipLocked()+`)
-		RETURNING `+taskColumns, token, ms(now.Add(lease)), ms(now), ms(now))
+		RETURNING `+taskColumns, token, ms(now.Add(lease)), ms(now), flag(suspect), ms(now))
 	t, _, err := scanTask(row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
@@ -81,16 +82,36 @@ func leaseResult(res sql.Result, err error) error {
 	return nil
 }
 
-// finishTask is finish plus the Finished callback after the commit.
+// finishTask is finish plus the Finished callback after the commit. The
+// task's publishing journal is deleted in the same transaction: once the
+// task is final there is nothing left to roll forward.
 func (p *Pool) finishTask(ctx context.Context, t *Task, token string) error {
-	if err := p.q.finish(ctx, t, token, p.cfg.OnFinish); err != nil {
+	if err := p.commitFinish(ctx, t, token); err != nil {
 		return err
 	}
+	p.finished(t)
+	return nil
+}
+
+// commitFinish is finish with the journal's deletion and OnFinish as its hook.
+func (p *Pool) commitFinish(ctx context.Context, t *Task, token string) error {
+	return p.q.finish(ctx, t, token, func(ctx context.Context, tx *sql.Tx, t *Task) error {
+		if err := endPublishTx(ctx, tx, t.ID); err != nil {
+			return err
+		}
+		if p.cfg.OnFinish != nil {
+			return p.cfg.OnFinish(ctx, tx, t)
+		}
+		return nil
+	})
+}
+
+// finished calls the Finished callback with a copy of t.
+func (p *Pool) finished(t *Task) {
 	if p.cfg.Finished != nil {
 		c := *t
 		p.cfg.Finished(&c)
 	}
-	return nil
 }
 
 // finish moves a running task to its final state t.State (Succeeded or
@@ -142,9 +163,10 @@ func (q *Queue) finish(ctx context.Context, t *Task, token string, hook FinishHo
 }
 
 // retry puts a running task back in the queue to run again at next, keeping
-// the last error visible in code and message.
+// the last error visible in code and message. The run ended without killing
+// the process, so the task is no longer a suspect.
 func (q *Queue) retry(ctx context.Context, id, token string, next time.Time, code, msg string) error {
-	res, err := q.w.ExecContext(ctx, `UPDATE tasks SET state = 'queued', next_run_at = ?,
+	res, err := q.w.ExecContext(ctx, `UPDATE tasks SET state = 'queued', next_run_at = ?, suspect = 0,
 		lease_owner = '', lease_until = 0, progress = 0, code = ?, message = ?
 		WHERE id = ? AND state = 'running' AND lease_owner = ?`, ms(next), code, msg, id, token)
 	return q.emitIf(leaseResult(res, err), id, Queued) // events.go
@@ -186,10 +208,32 @@ func (q *Queue) orphans(ctx context.Context, all bool) ([]*Task, error) {
 }
 
 // requeueOrphan puts an orphaned running task back in the queue if it is
-// still running with the lease it had when it was found.
-func (q *Queue) requeueOrphan(ctx context.Context, t *Task) error {
+// still running with the lease it had when it was found. forgive uncounts
+// the interrupted run and makes the task a suspect (crash.go).
+func (q *Queue) requeueOrphan(ctx context.Context, t *Task, forgive bool) error {
 	res, err := q.w.ExecContext(ctx, `UPDATE tasks SET state = 'queued', next_run_at = 0,
+		forgiven = forgiven + ?, suspect = CASE WHEN ? = 1 THEN 1 ELSE suspect END,
 		lease_owner = '', lease_until = 0, progress = 0
-		WHERE id = ? AND state = 'running' AND lease_until = ?`, t.ID, ms(t.LeaseUntil))
+		WHERE id = ? AND state = 'running' AND lease_until = ?`, flag(forgive), flag(forgive), t.ID, ms(t.LeaseUntil))
 	return q.emitIf(leaseResult(res, err), t.ID, Queued) // events.go
+}
+
+// suspectReady reports whether a suspect waits to run.
+func (q *Queue) suspectReady(ctx context.Context) (bool, error) {
+	var ready bool
+	err := q.w.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM tasks
+		WHERE state = 'queued' AND suspect = 1 AND next_run_at <= ?)`, ms(q.now())).Scan(&ready)
+	if err != nil {
+		return false, fmt.Errorf("queue: %w", err)
+	}
+	return ready, nil
+}
+
+// flag is b as the 0/1 the integer flag columns hold (portable to both
+// stores: PostgreSQL does not take a boolean for an INTEGER).
+func flag(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

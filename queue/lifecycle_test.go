@@ -69,10 +69,18 @@ func testPanicKeepsWorkerAlive(t *testing.T, st testStore) {
 // orphan leaves a task running under a lease nobody renews, as a process
 // killed mid-run does.
 func orphan(t *testing.T, q *Queue, lease time.Duration) *Task {
+	return orphanRun(t, q, lease, false)
+}
+
+// orphanRun is orphan; suspect makes the run a suspect's (crash.go), which
+// is blamed for the process's death.
+func orphanRun(t *testing.T, q *Queue, lease time.Duration, suspect bool) *Task {
 	t.Helper()
 	task, err := q.Enqueue(context.Background(), NewTask{Action: actConcat, Bucket: "b", Object: "src.mp4", Process: "concat"})
 	require.NoError(t, err)
-	claimed, err := q.claim(context.Background(), "dead-process", lease)
+	_, err = q.w.Exec(`UPDATE tasks SET suspect = ? WHERE id = ?`, flag(suspect), task.ID)
+	require.NoError(t, err)
+	claimed, err := q.claim(context.Background(), "dead-process", lease, suspect)
 	require.NoError(t, err)
 	require.Equal(t, task.ID, claimed.ID)
 	require.Equal(t, Running, claimed.State)
@@ -119,7 +127,9 @@ func testExpiredLeaseIsReaped(t *testing.T, st testStore) {
 
 func testCrashLoopGivesUp(t *testing.T, st testStore) {
 	e := newEnvOn(t, st, Processors{actConcat: procFunc(succeed)}, func(c *Config) { c.MaxAttempts = 1 })
-	stale := orphan(t, e.q, time.Millisecond) // expired: on a shared store a live lease is another node's
+	// A suspect's run (crash.go), expired: on a shared store a live lease is
+	// another node's.
+	stale := orphanRun(t, e.q, time.Millisecond, true)
 	e.start(t)
 	fin := e.wait(t)
 	require.Equal(t, stale.ID, fin.ID)

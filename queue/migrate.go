@@ -18,6 +18,9 @@ import (
 //     TABLE IF NOT EXISTS; tasks run before it existed list no runs.
 //  3. The detail column: what a processor reports beyond its outputs (a
 //     sprite task's cell map), NULL for older tasks and those without one.
+//  4. The forgiven and suspect columns (crash.go), appended the same way;
+//     existing rows get 0 for both.
+//  5. The publishing table (journal.go), created when missing.
 //
 // (PostgreSQL databases have versioned migrations instead: postgres.go.)
 
@@ -28,29 +31,48 @@ func migrate(ctx context.Context, db *sql.DB) error {
 		return fmt.Errorf("queue: migrate: %w", err)
 	}
 	defer tx.Rollback() //nolint:errcheck // no-op after Commit
-	var has int
-	if err := tx.QueryRowContext(ctx,
-		`SELECT COUNT(*) FROM pragma_table_info('tasks') WHERE name = 'action'`).Scan(&has); err != nil {
-		return fmt.Errorf("queue: migrate: %w", err)
+	has, err := hasColumn(ctx, tx, "action")
+	if err != nil {
+		return err
 	}
-	if has == 0 {
+	if !has {
 		if err := addActionColumn(ctx, tx); err != nil {
 			return err
 		}
 	}
-	if err := tx.QueryRowContext(ctx,
-		`SELECT COUNT(*) FROM pragma_table_info('tasks') WHERE name = 'detail'`).Scan(&has); err != nil {
-		return fmt.Errorf("queue: migrate: %w", err)
-	}
-	if has == 0 {
-		if _, err := tx.ExecContext(ctx, `ALTER TABLE tasks ADD COLUMN detail TEXT`); err != nil {
-			return fmt.Errorf("queue: migrate: adding the detail column: %w", err)
+	for _, col := range []string{
+		`detail TEXT`,
+		`forgiven INTEGER NOT NULL DEFAULT 0`,
+		`suspect INTEGER NOT NULL DEFAULT 0`,
+	} {
+		name, _, _ := strings.Cut(col, " ")
+		if has, err := hasColumn(ctx, tx, name); err != nil || has {
+			if err != nil {
+				return err
+			}
+			continue
 		}
+		if _, err := tx.ExecContext(ctx, `ALTER TABLE tasks ADD COLUMN `+col); err != nil {
+			return fmt.Errorf("queue: migrate: adding the %s column: %w", name, err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, journalSchema); err != nil {
+		return fmt.Errorf("queue: migrate: creating the publishing journal: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("queue: migrate: %w", err)
 	}
 	return nil
+}
+
+// hasColumn reports whether the tasks table has the column name.
+func hasColumn(ctx context.Context, tx *sql.Tx, name string) (bool, error) {
+	var n int
+	if err := tx.QueryRowContext(ctx,
+		`SELECT COUNT(*) FROM pragma_table_info('tasks') WHERE name = ?`, name).Scan(&n); err != nil {
+		return false, fmt.Errorf("queue: migrate: %w", err)
+	}
+	return n > 0, nil
 }
 
 // addActionColumn adds the action column and fills it for every row.

@@ -5,12 +5,13 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"path/filepath"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/ossemu/ossemu/internal/leaseloop"
-	"github.com/ossemu/ossemu/osserr"
 )
 
 // Pool runs queued tasks on a fixed number of workers.
@@ -20,6 +21,11 @@ type Pool struct {
 	log   *slog.Logger
 	ready chan struct{}
 	runs  runRegistry // stops running tasks for Cancel (cancel.go)
+	// started is when Run began: suspects run only Config.Settle after it
+	// (crash.go).
+	started time.Time
+	// isolating is set while a suspect runs: nothing else is claimed.
+	isolating atomic.Bool
 }
 
 // NewPool validates cfg and returns a pool over q. Nothing runs until Run.
@@ -41,7 +47,11 @@ func NewPool(q *Queue, cfg Config) (*Pool, error) {
 // processor returns, and publishing is not interrupted by shutdown, so a
 // stopped task leaves nothing visible behind.
 func (p *Pool) Run(ctx context.Context) error {
+	p.started = time.Now()
 	if err := p.start(ctx); err != nil {
+		if ctx.Err() != nil {
+			return nil // shut down during the start-up recovery: the next start redoes it
+		}
 		return err
 	}
 	close(p.ready)
@@ -63,8 +73,13 @@ func (p *Pool) Run(ctx context.Context) error {
 		Claim: func(_ context.Context, n int) ([]claimed, time.Time) {
 			return p.claim(runCtx, n), time.Time{}
 		},
-		Handle: func(c claimed) { p.run(ctx, runCtx, c.task, c.token) },
-		Grace:  p.cfg.ShutdownGrace,
+		Handle: func(c claimed) {
+			p.run(ctx, runCtx, c.task, c.token)
+			if c.isolated {
+				p.isolating.Store(false)
+			}
+		},
+		Grace: p.cfg.ShutdownGrace,
 		Stop: func() {
 			p.log.Warn("queue: shutdown grace ended; stopping running tasks and re-queueing them")
 			stopRuns()
@@ -74,18 +89,44 @@ func (p *Pool) Run(ctx context.Context) error {
 	return nil
 }
 
-// claimed is a task claimed by a run, with the run's lease token.
+// claimed is a task claimed by a run, with the run's lease token; isolated
+// when it is a suspect running alone.
 type claimed struct {
-	task  *Task
-	token string
+	task     *Task
+	token    string
+	isolated bool
 }
 
-// claim takes up to n ready tasks, each under its own run's lease.
+// claim takes up to n ready tasks (n workers are idle), each under its own
+// run's lease. A suspect runs alone once the pool has settled (crash.go):
+// while one waits, no other task is claimed, so the running ones drain.
 func (p *Pool) claim(ctx context.Context, n int) []claimed {
+	if n == 0 || p.isolating.Load() {
+		return nil
+	}
+	if p.settled() {
+		if n == p.cfg.Workers {
+			token := uuid.NewString()
+			t, err := p.q.claim(ctx, token, p.cfg.LeaseTimeout, true)
+			if err != nil {
+				p.log.Error("queue: claiming a task", "err", err)
+			}
+			if t != nil {
+				p.isolating.Store(true)
+				p.log.Info("queue: running a task a process death interrupted, alone", "task", t.ID)
+				return []claimed{{task: t, token: token, isolated: true}}
+			}
+		} else if waiting, err := p.q.suspectReady(ctx); err != nil || waiting {
+			if err != nil {
+				p.log.Error("queue: looking for suspects", "err", err)
+			}
+			return nil
+		}
+	}
 	var out []claimed
 	for range n {
 		token := uuid.NewString()
-		t, err := p.q.claim(ctx, token, p.cfg.LeaseTimeout)
+		t, err := p.q.claim(ctx, token, p.cfg.LeaseTimeout, false)
 		if err != nil {
 			p.log.Error("queue: claiming a task", "err", err)
 		}
@@ -101,43 +142,40 @@ func (p *Pool) claim(ctx context.Context, n int) []claimed {
 // started taking new ones.
 func (p *Pool) Ready() <-chan struct{} { return p.ready }
 
-// start prepares a fresh scratch root and recovers tasks left running by a
-// previous process (on a shared store: those whose lease has expired).
+// start recovers the tasks a previous process left running (on a shared
+// store: those whose lease has expired), rolling interrupted publications
+// forward (crash.go, recover.go), then wipes the scratch root, sparing only
+// the directories of publications still pending.
 func (p *Pool) start(ctx context.Context) error {
-	if err := os.RemoveAll(p.cfg.WorkRoot); err != nil {
-		return fmt.Errorf("queue: clearing work root: %w", err)
-	}
 	if err := os.MkdirAll(p.cfg.WorkRoot, 0o755); err != nil {
 		return fmt.Errorf("queue: %w", err)
 	}
-	return p.reap(ctx, !p.q.Shared()) // on a shared store, running tasks may be other nodes'
-}
-
-// reap re-queues running tasks whose lease is dead (all of them at start),
-// or fails them when they have used up their attempts: a task that kills
-// the process every time it runs must not crash-loop the emulator forever.
-func (p *Pool) reap(ctx context.Context, atStart bool) error {
-	ts, err := p.q.orphans(ctx, atStart)
-	if err != nil {
-		p.log.Error("queue: looking for orphaned tasks", "err", err)
+	if err := p.reap(ctx, !p.q.Shared()); err != nil { // on a shared store, running tasks may be other nodes'
 		return err
 	}
-	for _, t := range ts {
-		if t.Attempts >= p.cfg.MaxAttempts {
-			t.State, t.Code = Failed, osserr.InternalError.Name
-			t.Message = fmt.Sprintf("the task was interrupted %d times while running; giving up", t.Attempts)
-			err = p.finishTask(ctx, t, "")
-		} else {
-			err = p.q.requeueOrphan(ctx, t)
-		}
-		if err != nil {
-			p.log.Error("queue: recovering orphaned task", "task", t.ID, "err", err)
-			continue
-		}
-		p.log.Info("queue: recovered orphaned task", "task", t.ID, "attempts", t.Attempts, "state", t.State)
+	// Short local steps; a shutdown that began meanwhile can wait for them.
+	ctx = context.WithoutCancel(ctx)
+	if err := p.q.dropStaleJournals(ctx); err != nil {
+		return err
 	}
-	if len(ts) > 0 {
-		p.q.poke()
+	pending, err := p.q.journals(ctx)
+	if err != nil {
+		return err
+	}
+	keep := map[string]bool{}
+	for _, j := range pending {
+		keep[j.Dir] = true
+	}
+	ents, err := os.ReadDir(p.cfg.WorkRoot)
+	if err != nil {
+		return fmt.Errorf("queue: clearing work root: %w", err)
+	}
+	for _, e := range ents {
+		if !keep[e.Name()] {
+			if err := os.RemoveAll(filepath.Join(p.cfg.WorkRoot, e.Name())); err != nil {
+				return fmt.Errorf("queue: clearing work root: %w", err)
+			}
+		}
 	}
 	return nil
 }

@@ -139,4 +139,8 @@ CREATE TRIGGER tasks_requeued AFTER UPDATE OF state ON tasks
 	EXECUTE FUNCTION ossemu_wake('` + sqldb.TopicTasks + `');
 `}, {Version: 2, Name: "task detail", SQL: `
 ALTER TABLE tasks ADD COLUMN detail TEXT;
+`}, {Version: 3, Name: "crash blame and the publishing journal", SQL: `
+ALTER TABLE tasks ADD COLUMN forgiven INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE tasks ADD COLUMN suspect INTEGER NOT NULL DEFAULT 0;
+` + journalSchema + `;
 `}}

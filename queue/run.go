@@ -39,11 +39,20 @@ func (p *Pool) run(ctx, runCtx context.Context, t *Task, token string) {
 	}()
 	stopHeartbeat := func() { close(hbStop); <-hbDone }
 
-	targets, err := p.execute(jobCtx, leaseCtx, t, func(pct int) {
+	dir := filepath.Join(p.cfg.WorkRoot, fmt.Sprintf("%s-%d", t.ID, t.Attempts))
+	keepDir := false
+	defer func() {
+		if !keepDir {
+			os.RemoveAll(dir)
+		}
+	}()
+	targets, journaled, err := p.execute(jobCtx, leaseCtx, t, token, dir, func(pct int) {
 		progress.Store(int32(min(max(pct, 0), 100)))
 	})
 	stopHeartbeat()
 	if leaseCtx.Err() != nil {
+		// A journaled publication is rolled forward from dir by the reaper.
+		keepDir = journaled
 		log.Warn("queue: lost the task's lease; dropping this run's outcome")
 		return
 	}
@@ -51,13 +60,23 @@ func (p *Pool) run(ctx, runCtx context.Context, t *Task, token string) {
 	switch {
 	case err == nil:
 		t.State, t.Targets, t.Code, t.Message = Succeeded, targets, "", ""
-		err = p.finishTask(fctx, t, token)
+		err = p.finishRun(fctx, t, token, dir)
 		if err == nil {
 			log.Info("queue: task succeeded", "targets", len(targets))
 			return
 		}
+		if errors.Is(err, errLeaseLost) {
+			keepDir = true // another owner took the task over, journal and all
+			log.Warn("queue: lost the task's lease while recording success")
+			return
+		}
 		log.Error("queue: recording success", "err", err)
-		// The outputs are published; a re-run overwrites them.
+		// The task is not succeeded, so its outputs must not stay visible;
+		// it runs again and publishes them anew.
+		p.unpublish(fctx, t, targets)
+		if err := p.q.endPublish(fctx, t.ID); err != nil {
+			log.Warn("queue: ending the publication", "err", err)
+		}
 		err = osserr.Transient(err)
 	case runCtx.Err() != nil:
 		if rerr := p.q.release(fctx, t.ID, token); rerr != nil {
@@ -67,7 +86,7 @@ func (p *Pool) run(ctx, runCtx context.Context, t *Task, token string) {
 		return
 	}
 	code, msg := describe(err)
-	if osserr.IsTransient(err) && t.Attempts < p.cfg.MaxAttempts {
+	if osserr.IsTransient(err) && t.charged() < p.cfg.MaxAttempts {
 		next := time.Now().Add(p.cfg.backoff(t.Attempts))
 		if rerr := p.q.retry(fctx, t.ID, token, next, code, msg); rerr != nil {
 			log.Error("queue: scheduling a retry", "err", rerr)
@@ -76,7 +95,7 @@ func (p *Pool) run(ctx, runCtx context.Context, t *Task, token string) {
 		return
 	}
 	t.State, t.Targets, t.Code, t.Message = Failed, nil, code, msg
-	if ferr := p.finishTask(fctx, t, token); ferr != nil {
+	if ferr := p.finishRun(fctx, t, token, dir); ferr != nil {
 		log.Error("queue: recording failure", "err", ferr)
 		if rerr := p.q.retry(fctx, t.ID, token, time.Now().Add(p.cfg.backoff(t.Attempts)), code, msg); rerr != nil {
 			log.Error("queue: scheduling a retry", "err", rerr)
@@ -84,6 +103,18 @@ func (p *Pool) run(ctx, runCtx context.Context, t *Task, token string) {
 		return
 	}
 	log.Info("queue: task failed", "code", code, "message", msg)
+}
+
+// finishRun records t's final state for the run holding token, then removes
+// the run's work directory dir, and only then calls Finished: whoever hears
+// of the end finds nothing of the run left behind.
+func (p *Pool) finishRun(ctx context.Context, t *Task, token, dir string) error {
+	if err := p.commitFinish(ctx, t, token); err != nil {
+		return err
+	}
+	os.RemoveAll(dir)
+	p.finished(t)
+	return nil
 }
 
 // errTaskTimeout is the cause of a run's context when it hits TaskTimeout.
@@ -130,43 +161,41 @@ func (p *Pool) heartbeat(ctx context.Context, t *Task, token string, progress *a
 	}
 }
 
-// execute runs the processor of the task's action in a fresh work directory
-// and publishes the outputs. Processor panics become permanent
-// InternalErrors.
-func (p *Pool) execute(jobCtx, leaseCtx context.Context, t *Task, progress func(int)) ([]Ref, error) {
+// execute runs the processor of the task's action in the fresh work
+// directory dir and publishes the outputs (journaled: see publish).
+// Processor panics become permanent InternalErrors.
+func (p *Pool) execute(jobCtx, leaseCtx context.Context, t *Task, token, dir string, progress func(int)) (targets []Ref, journaled bool, err error) {
 	proc := p.cfg.Processors[t.Action]
 	if proc == nil {
-		return nil, osserr.New(osserr.NotImplemented, "no processor for %q is configured", t.Action)
+		return nil, false, osserr.New(osserr.NotImplemented, "no processor for %q is configured", t.Action)
 	}
-	dir := filepath.Join(p.cfg.WorkRoot, fmt.Sprintf("%s-%d", t.ID, t.Attempts))
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, osserr.Transient(fmt.Errorf("queue: creating work dir: %w", err))
+		return nil, false, osserr.Transient(fmt.Errorf("queue: creating work dir: %w", err))
 	}
-	defer os.RemoveAll(dir)
 	job := &Job{
 		TaskID: t.ID, Action: t.Action, Process: t.Process, Bucket: t.Bucket, Object: t.Object, Storage: p.cfg.Storage,
 		WorkDir: dir, Threads: p.cfg.TaskThreads, CreatedAt: t.CreatedAt, Progress: progress,
 	}
 	res, err := p.safeProcess(jobCtx, proc, job)
 	if cerr := cancelled(jobCtx); cerr != nil { // cancel.go
-		return nil, cerr
+		return nil, false, cerr
 	}
 	if errors.Is(context.Cause(jobCtx), errTaskTimeout) {
 		// A hung decoder (a corrupt file can do that) must not hold a
 		// worker forever; running it again would hang again.
-		return nil, osserr.New(osserr.InternalError, "processing took longer than the %s task time limit", p.cfg.TaskTimeout)
+		return nil, false, osserr.New(osserr.InternalError, "processing took longer than the %s task time limit", p.cfg.TaskTimeout)
 	}
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if err := jobCtx.Err(); err != nil {
-		return nil, err // stopped: a result produced while stopping is not trusted
+		return nil, false, err // stopped: a result produced while stopping is not trusted
 	}
-	targets, err := p.publish(leaseCtx, t, dir, res)
+	targets, journaled, err = p.publish(leaseCtx, t, token, dir, res)
 	if err == nil {
 		t.Detail = res.Detail // recorded by finish with the success
 	}
-	return targets, err
+	return targets, journaled, err
 }
 
 // safeProcess runs the processor, turning a panic into a permanent failure

@@ -72,7 +72,9 @@ CREATE TABLE IF NOT EXISTS tasks (
 	finished_at INTEGER NOT NULL DEFAULT 0,
 	next_run_at INTEGER NOT NULL DEFAULT 0,
 	action      TEXT NOT NULL DEFAULT '',
-	detail      TEXT
+	detail      TEXT,
+	forgiven    INTEGER NOT NULL DEFAULT 0,
+	suspect     INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS tasks_ready ON tasks(state, next_run_at, seq);
 CREATE INDEX IF NOT EXISTS tasks_state_seq ON tasks(state, seq);

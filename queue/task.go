@@ -84,6 +84,10 @@ type Task struct {
 
 	State    State
 	Attempts int // runs started so far, crash re-runs included
+	// Forgiven counts the runs a process death cut short that were not
+	// blamed on the task (crash.go); Attempts - Forgiven is what
+	// MaxAttempts bounds.
+	Forgiven int
 	Progress int // 0–100
 	Targets  []Ref
 	Code     string // error code name when Failed
@@ -98,7 +102,14 @@ type Task struct {
 
 	// Runs lists which node ran which attempt, oldest first (Get only).
 	Runs []Run
+
+	// suspect marks a task a process death interrupted: it runs alone in a
+	// settled pool until a run of it ends (crash.go).
+	suspect bool
 }
+
+// charged is how many runs count against MaxAttempts.
+func (t *Task) charged() int { return t.Attempts - t.Forgiven }
 
 // NewTaskID returns a TaskId shaped like OSS's: "MediaConvert-<uuid>".
 func NewTaskID() string { return TaskTypeMediaConvert + "-" + uuid.NewString() }

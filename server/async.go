@@ -62,6 +62,12 @@ func (s *Server) asyncProcess(w http.ResponseWriter, r *http.Request, bucket, ke
 		}
 		return err
 	}
+	// The names are checked with the facts of this request; the task's
+	// creation time is a few milliseconds later, but every time variable
+	// has a fixed width, so the lengths and the verdict are the same.
+	if err := pl.CheckOutputNames(parser.Vars{Bucket: bucket, Key: key, Time: s.now().UTC()}); err != nil {
+		return err
+	}
 	sources, err := s.checkInputs(ctx, bucket, key, pl)
 	if err != nil {
 		return err

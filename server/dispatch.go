@@ -23,6 +23,9 @@ func (s *Server) serveOSS(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		err = s.authenticate(r, t.Bucket, t.Key)
 	}
+	if err != nil {
+		refuseBody(w, r)
+	}
 	if err == nil {
 		q := r.URL.Query()
 		switch {
@@ -36,6 +39,17 @@ func (s *Server) serveOSS(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		s.writeError(w, r, err)
+	}
+}
+
+// refuseBody is for a request refused before its body was read (an
+// anonymous or badly signed PUT): the connection is closed after the
+// answer. Otherwise Go's server would first read up to 256 KiB of the body,
+// to reuse the connection, and a client trickling that body would hold the
+// refusal back for as long as it liked.
+func refuseBody(w http.ResponseWriter, r *http.Request) {
+	if r.ContentLength != 0 {
+		w.Header().Set("Connection", "close")
 	}
 }
 

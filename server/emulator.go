@@ -32,7 +32,8 @@ type access int
 
 const (
 	// public endpoints take no credentials: orchestrators probe health,
-	// Prometheus scrapes metrics, push receivers fetch the certificate.
+	// push receivers fetch the certificate (and, with
+	// Config.MetricsPublic, Prometheus scrapes metrics).
 	public access = iota
 	// basicOnly takes HTTP Basic with the emulator's key pair (`curl -u
 	// id:secret`) and answers 401 with a Basic challenge otherwise.
@@ -64,12 +65,22 @@ func (s *Server) authorize(r *http.Request, a access) error {
 	return fmt.Errorf("server: route registered with unknown access %d", a)
 }
 
+// metricsAccess is the metrics' access: the key pair, unless
+// Config.MetricsPublic opens them to a scraper without credentials.
+func (s *Server) metricsAccess() access {
+	if s.cfg.MetricsPublic {
+		return public
+	}
+	return basicOrSignature
+}
+
 // guard runs authorize before next; a refusal is written by writeError,
 // with a Basic challenge when it is a 401.
 func (s *Server) guard(a access) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if err := s.authorize(r, a); err != nil {
+				refuseBody(w, r)
 				if e, ok := osserr.As(err); ok && e.Code.Status == http.StatusUnauthorized {
 					w.Header().Set("WWW-Authenticate", `Basic realm="ossemu"`)
 				}
@@ -85,7 +96,7 @@ func (s *Server) guard(a access) func(http.Handler) http.Handler {
 // access:
 //
 //	GET /_ossemu/health                    public
-//	GET /_ossemu/metrics                   public
+//	GET /_ossemu/metrics                   basicOrSignature (public with Config.MetricsPublic)
 //	GET /_ossemu/mns/cert.pem              public
 //	GET /_ossemu/tasks[/<TaskId>]          basicOrSignature (tasks.go)
 //	GET /_ossemu/notify/tasks/<TaskId>     basicOnly (notify.go)
@@ -93,7 +104,7 @@ func (s *Server) guard(a access) func(http.Handler) http.Handler {
 //	    /_ossemu/console/…                 the web console (its own cookie, or Verifier.Authenticate)
 func (s *Server) emulatorRoutes(r chi.Router) {
 	r.With(s.guard(public)).Get("/health", s.health)
-	r.With(s.guard(public)).Get("/metrics", s.serveMetrics)
+	r.With(s.guard(s.metricsAccess())).Get("/metrics", s.serveMetrics)
 	r.With(s.guard(public)).HandleFunc(strings.TrimPrefix(CertPath, Prefix), s.serveCert)
 	s.mountTasks(r)
 	// One handler for everything below NotifyPrefix: credentials are

@@ -99,8 +99,8 @@ func TestNotifyStatus(t *testing.T) {
 }
 
 // TestEmulatorAccess checks each emulator route accepts exactly its
-// credentials: health, metrics and the certificate none, the task API HTTP
-// Basic or an OSS signature, the notification status HTTP Basic only.
+// credentials: health and the certificate none, metrics and the task API
+// HTTP Basic or an OSS signature, the notification status HTTP Basic only.
 func TestEmulatorAccess(t *testing.T) {
 	t.Parallel()
 	e := newNotifyEnv(t)
@@ -119,7 +119,10 @@ func TestEmulatorAccess(t *testing.T) {
 		code               string
 	}{
 		{"health", "GET", "/_ossemu/health", none, 200, ""},
-		{"metrics", "GET", "/_ossemu/metrics", none, 200, ""},
+		{"metrics anonymous", "GET", "/_ossemu/metrics", none, 403, "AccessDenied"},
+		{"metrics wrong secret", "GET", "/_ossemu/metrics", wrongBasic, 403, "SignatureDoesNotMatch"},
+		{"metrics Basic", "GET", "/_ossemu/metrics", basic, 200, ""},
+		{"metrics OSS signature", "GET", "/_ossemu/metrics", signature, 200, ""},
 		{"certificate", "GET", server.CertPath, none, 200, ""},
 		{"certificate HEAD", "HEAD", server.CertPath, none, 200, ""},
 		{"certificate POST", "POST", server.CertPath, none, 405, "MethodNotAllowed"},

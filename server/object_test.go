@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/ossemu/ossemu/internal/testutil"
 )
 
 func TestResponseHeadersAndErrors(t *testing.T) {
@@ -151,10 +153,7 @@ func TestHealthMetricsAndReserved(t *testing.T) {
 	require.Equal(t, "application/json", resp.Header.Get("Content-Type"))
 	require.Contains(t, string(data), `"status":"ok"`)
 
-	resp, err = http.Get(e.URL + "/_ossemu/metrics")
-	require.NoError(t, err)
-	data, _ = io.ReadAll(resp.Body)
-	resp.Body.Close()
+	resp, data = testutil.GetBasicAuth(t.Context(), t, e.URL+"/_ossemu/metrics", testAK, testSK)
 	require.Equal(t, 200, resp.StatusCode)
 	require.Contains(t, string(data), `ossemu_http_requests_total{code="200",method="GET",op="Health"} 1`)
 

@@ -17,7 +17,7 @@ func (s *Server) opsRoutes() http.Handler {
 	r := chi.NewRouter()
 	r.Route(Prefix, func(r chi.Router) {
 		r.With(s.guard(public)).Get("/health", s.health)
-		r.With(s.guard(public)).Get("/metrics", s.serveMetrics)
+		r.With(s.guard(s.metricsAccess())).Get("/metrics", s.serveMetrics)
 	})
 	r.NotFound(func(w http.ResponseWriter, req *http.Request) {
 		s.writeError(w, req, errWorkerNode(req))

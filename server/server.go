@@ -31,6 +31,11 @@ type Config struct {
 	MaxObjectSize int64
 	// OpsOnly serves health and metrics only (a worker node, ops.go).
 	OpsOnly bool
+	// MetricsPublic serves /_ossemu/metrics without credentials, for a
+	// Prometheus scraper that cannot send the key pair. By default the
+	// metrics take the key pair (HTTP Basic or an OSS signature), as MinIO
+	// protects its own: they reveal bucket activity and task counts.
+	MetricsPublic bool
 }
 
 // DefaultMaxObjectSize is OSS's PutObject limit.

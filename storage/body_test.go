@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -27,6 +28,7 @@ func TestBodyError(t *testing.T) {
 		{"short", io.ErrUnexpectedEOF, &osserr.IncompleteBody},
 		{"cancelled", context.Canceled, &osserr.IncompleteBody},
 		{"deadline", fmt.Errorf("read: %w", context.DeadlineExceeded), &osserr.IncompleteBody},
+		{"stalled body", fmt.Errorf("read tcp: %w", os.ErrDeadlineExceeded), &osserr.RequestTimeout},
 		{"oss error", own, &osserr.BadDigest},
 		{"disk", disk, nil},
 	}

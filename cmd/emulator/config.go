@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ossemu/ossemu/internal/httplimit"
 	"github.com/ossemu/ossemu/internal/names"
 	"github.com/ossemu/ossemu/server"
 	"github.com/ossemu/ossemu/server/auth"
@@ -38,13 +39,15 @@ type Config struct {
 	Server          server.Config
 	Tasks           TasksConfig
 	Notify          NotifyConfig
-	Cluster         ClusterConfig // --queue-url, --role, --node-id, --lease-timeout
+	Cluster         ClusterConfig    // --queue-url, --role, --node-id, --lease-timeout
+	Limits          httplimit.Config // connection timeouts of the OSS and MNS ports
 }
 
 // bind registers all flags; subsystems add their own bindXxx call here.
 func (c *Config) bind(b *binder) {
 	c.bindCore(b)
 	c.bindServer(b)
+	c.bindLimits(b)
 	c.bindStorage(b)
 	c.bindStorageSelect(b)
 	c.bindTasks(b)
@@ -63,6 +66,15 @@ func (c *Config) bindCore(b *binder) {
 func (c *Config) bindServer(b *binder) {
 	b.String(&c.Server.Region, "region", DefaultRegion, "the OSS region to emulate (V4 signatures are scoped to it)")
 	b.String(&c.Server.Domain, "domain", "", "base domain for virtual-hosted requests: Host <bucket>.<domain> addresses <bucket> (<bucket>.localhost always works)")
+	b.Bool(&c.Server.MetricsPublic, "metrics-public", false, "serve /_ossemu/metrics without credentials (for a Prometheus scraper without basic_auth); by default it takes the key pair, HTTP Basic or an OSS signature")
+}
+
+func (c *Config) bindLimits(b *binder) {
+	d := httplimit.DefaultConfig()
+	b.Duration(&c.Limits.IdleTimeout, "idle-timeout", d.IdleTimeout, "close keep-alive connections idle this long between requests (OSS and MNS ports); 0 = never")
+	b.Duration(&c.Limits.ReadHeaderTimeout, "read-header-timeout", d.ReadHeaderTimeout, "longest time to receive a request's headers")
+	b.Duration(&c.Limits.BodyTimeout, "body-timeout", d.BodyTimeout, "a request body must keep arriving: no byte for this long (or less than --body-min-rate × this in any such window) closes the connection; no limit on a whole upload; 0 = off")
+	b.Int64(&c.Limits.BodyMinRate, "body-min-rate", d.BodyMinRate, "slowest accepted request body in bytes/s, averaged over each --body-timeout window; 0 = only the no-byte rule")
 }
 
 func (c *Config) bindStorage(b *binder) {
@@ -112,7 +124,7 @@ func (c *Config) Validate() error {
 			errs = append(errs, fmt.Errorf("--buckets: %q is not a valid bucket name (3-63 lower-case letters, digits, hyphens)", bk))
 		}
 	}
-	errs = append(errs, c.Server.Validate(), c.Storage.Validate(), c.Select.Validate(), c.Tasks.Validate(), c.validateCluster())
+	errs = append(errs, c.Server.Validate(), c.Storage.Validate(), c.Select.Validate(), c.Tasks.Validate(), c.validateCluster(), c.Limits.Validate())
 	return errors.Join(errs...)
 }
 

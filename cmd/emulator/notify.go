@@ -124,8 +124,8 @@ func startNotify(ctx context.Context, cfg Config, db *sql.DB, logger *slog.Logge
 			rt.stop(ctx)
 			return nil, fmt.Errorf("--mns-addr: %w", err)
 		}
-		rt.mns = &http.Server{Handler: svc.Handler(), ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
-			ReadHeaderTimeout: 10 * time.Second}
+		rt.mns = &http.Server{Handler: svc.Handler(), ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
+		cfg.Limits.Apply(rt.mns)
 		go func() {
 			if err := rt.mns.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 				logger.Error("MNS listener stopped", "err", err)

@@ -10,7 +10,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -116,9 +115,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	hs := &http.Server{
 		Handler:  srv.Handler(),
 		ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
-		// Bodies may take long (multi-GB uploads); only header reading is bounded.
-		ReadHeaderTimeout: 30 * time.Second,
 	}
+	// Idle connections, headers and stalled bodies are bounded; whole
+	// bodies are not (multi-GB uploads on slow links), nor responses.
+	cfg.Limits.Apply(hs)
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
 	logger.Info("ossemu started", "addr", ln.Addr().String(), "data_dir", cfg.Storage.Dir, "region", cfg.Server.Region,

@@ -60,7 +60,9 @@ func openStorage(ctx context.Context, cfg Config, logger *slog.Logger) (storage.
 		}
 		return b, func() error { return nil }, nil
 	}
-	st, err := local.Open(ctx, cfg.Storage)
+	lc := cfg.Storage
+	lc.Logger = logger
+	st, err := local.Open(ctx, lc)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -37,11 +37,13 @@ func outputs(t engine.Task, saveas parser.SaveAs, p *plan, path string) ([]engin
 		if _, err := os.Stat(s.Path); err != nil {
 			return nil, fmt.Errorf("concat: segment %d: %w", i+1, err)
 		}
-		keys[i] = segmentKey(saveas.Object, vars, i+1)
+		v := vars
+		v.Index = i + 1
+		keys[i] = parser.SegmentKey(saveas.Object, v)
 		outs = append(outs, engine.Output{Bucket: bucket, Key: keys[i], Path: s.Path, ContentType: ctype})
 	}
 	if p.format == parser.TS {
-		key := playlistKey(saveas.Object, vars)
+		key := parser.CompanionKey(saveas.Object, vars, "m3u8", "playlist")
 		file := filepath.Join(t.WorkDir, "playlist.m3u8")
 		if err := writePlaylist(file, key, segs, keys); err != nil {
 			return nil, fmt.Errorf("concat: writing playlist: %w", err)

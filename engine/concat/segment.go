@@ -6,7 +6,6 @@ import (
 	"io"
 	"math"
 	"os"
-	"path"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -111,26 +110,4 @@ func writePlaylist(file, playlistKey string, segs []segmentFile, keys []string) 
 	}
 	b.WriteString("#EXT-X-ENDLIST\n")
 	return os.WriteFile(file, []byte(b.String()), 0o644)
-}
-
-// playlistKey names the playlist after the segment template
-// ("out/seg-{index}.ts" → "out/seg.m3u8").
-func playlistKey(tmpl parser.Template, v parser.Vars) string {
-	return engine.CompanionKey(tmpl, v, "m3u8", "playlist")
-}
-
-// segmentKey names segment i (1-based): the template expanded with
-// {index}; a template without {index} gets "_<i>" before its extension so
-// segments do not overwrite each other.
-func segmentKey(tmpl parser.Template, v parser.Vars, i int) string {
-	v.Index = i
-	key := tmpl.Expand(v)
-	if tmpl.Uses("index") {
-		return key
-	}
-	ext := path.Ext(key)
-	if strings.Contains(ext, "/") {
-		ext = ""
-	}
-	return strings.TrimSuffix(key, ext) + "_" + strconv.Itoa(i) + ext
 }

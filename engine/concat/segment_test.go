@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ossemu/ossemu/engine/internal/enginetest"
+	"github.com/ossemu/ossemu/parser"
 )
 
 // /segment cuts the 5 s output into 2 s pieces named through {index};
@@ -81,8 +82,10 @@ func TestSegmentNaming(t *testing.T) {
 		{"flat-{index}", "flat-2", "flat.m3u8"},
 	} {
 		tmpl := ctTemplate(t, tc.tmpl)
-		require.Equal(t, tc.seg2, segmentKey(tmpl, ctVars(), 2), tc.tmpl)
-		require.Equal(t, tc.playlist, playlistKey(tmpl, ctVars()), tc.tmpl)
+		v := ctVars()
+		v.Index = 2
+		require.Equal(t, tc.seg2, parser.SegmentKey(tmpl, v), tc.tmpl)
+		require.Equal(t, tc.playlist, parser.CompanionKey(tmpl, ctVars(), "m3u8", "playlist"), tc.tmpl)
 	}
 }
 

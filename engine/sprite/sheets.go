@@ -7,9 +7,7 @@ import (
 	"image/jpeg"
 	"image/png"
 	"os"
-	"path"
 	"path/filepath"
-	"strconv"
 	"sync"
 
 	"github.com/ossemu/ossemu/engine"
@@ -28,20 +26,10 @@ type sheetNames struct {
 	saveas parser.SaveAs
 }
 
-// key names sheet n (1-based):
-//   - a template with {index} names every sheet apart;
-//   - a name without an extension gets "_0_<n>.<ext>" appended (the
-//     documented example's "_0_1.jpg"; the 0 is the stream index);
-//   - a name with an extension and no {index} is the same for every sheet,
-//     so each overwrites the previous one and only the last survives.
+// key names sheet n (1-based) by parser.SheetKey, the rule the submission
+// checks names with.
 func (s sheetNames) key(n int, size image.Point) string {
-	ext := string(s.spec.Format)
-	t := s.saveas.Object
-	key := t.Expand(s.vars(n, size))
-	if t.Uses("index") || path.Ext(path.Base(key)) != "" {
-		return key
-	}
-	return key + "_0_" + strconv.Itoa(n) + "." + ext
+	return parser.SheetKey(s.saveas.Object, s.vars(n, size), s.spec.Format.Ext())
 }
 
 // bucket is the saveas bucket, by default the source bucket.

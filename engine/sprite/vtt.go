@@ -11,6 +11,7 @@ import (
 
 	"github.com/ossemu/ossemu/engine"
 	"github.com/ossemu/ossemu/osserr"
+	"github.com/ossemu/ossemu/parser"
 )
 
 // A WebVTT thumbnail track is what scrubbing previews in web players
@@ -71,7 +72,7 @@ func writeVTT(names sheetNames, dir string, outs []engine.Output, start, end tim
 func vttKey(names sheetNames, outs []engine.Output, w, h int) string {
 	v := names.vars(1, image.Pt(w, h))
 	v.AutoExt = "vtt"
-	key := engine.CompanionKey(names.saveas.Object, v, "vtt", "sprite")
+	key := parser.CompanionKey(names.saveas.Object, v, "vtt", "sprite")
 	for _, o := range outs {
 		if o.Key == key {
 			return key + ".vtt"

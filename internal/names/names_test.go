@@ -58,3 +58,37 @@ func TestValidMNSName(t *testing.T) {
 		require.Equal(t, tc.want, names.ValidMNSName(tc.name), "%q", tc.name)
 	}
 }
+
+func TestObjectKeyProblem(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		key  string
+		want string // a fragment of the problem; "" = valid
+	}{
+		{"a", ""},
+		{"dir/sub/file.mp4", ""},
+		{"...", ""},
+		{"a/.../b", ""},
+		{"a..b", ""},
+		{strings.Repeat("k", names.MaxObjectKeyLen), ""},
+		{"", "empty"},
+		{strings.Repeat("k", names.MaxObjectKeyLen+1), "1024 bytes"},
+		{"\xff", "UTF-8"},
+		{"/a", "start with"},
+		{`\a`, "start with"},
+		{"a\x00b", "NUL"},
+		{"..", "'..' segment"},
+		{"a/../b", "'..' segment"},
+		{`a\..\b`, "'..' segment"},
+		{"a/..", "'..' segment"},
+		{`..\a`, "'..' segment"},
+	}
+	for _, tc := range tests {
+		got := names.ObjectKeyProblem(tc.key)
+		if tc.want == "" {
+			require.Empty(t, got, "%q", tc.key)
+		} else {
+			require.Contains(t, got, tc.want, "%q", tc.key)
+		}
+	}
+}

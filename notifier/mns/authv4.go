@@ -142,7 +142,7 @@ func hmacSHA256(key []byte, data string) []byte {
 // authenticateV4 checks a V4 Authorization header (the part after the
 // scheme). The signing time is the Date header, which must fall on the
 // credential's date; any region is accepted, as the emulator has one.
-func (s *Server) authenticateV4(r *http.Request, body []byte, rest string) error {
+func (s *Server) authenticateV4(r *http.Request, rest string) error {
 	c, ok := parseV4(rest)
 	if !ok {
 		return &Error{Code: "InvalidAuthorizationHeader", Status: http.StatusForbidden,
@@ -164,5 +164,5 @@ func (s *Server) authenticateV4(r *http.Request, body []byte, rest string) error
 		return &Error{Code: "SignatureDoesNotMatch", Status: http.StatusForbidden,
 			Message: "The request signature we calculated does not match the signature you provided. Canonical request: " + strings.ReplaceAll(canonical, "\n", "\\n")}
 	}
-	return checkContentMD5(r.Header.Get("Content-MD5"), body)
+	return nil
 }

@@ -79,7 +79,26 @@ func (v *Verifier) verifyV4Header(r *http.Request, res Resource, q query, fields
 	if err := v.checkSkew(r.Header); err != nil {
 		return err
 	}
+	signed, ok := parseTime(timestamp)
+	if !ok {
+		return errMissingDate()
+	}
+	if err := checkScopeDate(sc, signed, timestamp); err != nil {
+		return err
+	}
 	return v.matchV4(r, res, q, sc, timestamp, splitAdditional(additional), sig, "")
+}
+
+// checkScopeDate refuses a credential whose date is not the UTC date of the
+// timestamp the request was signed at, as OSS does: a signing key derived
+// for one day must not sign requests of another. (The region, by contrast,
+// is taken as sent; see scope.)
+func checkScopeDate(sc scope, signed time.Time, timestamp string) error {
+	if day := signed.UTC().Format("20060102"); day != sc.date {
+		return osserr.New(osserr.InvalidArgument,
+			"Invalid credential date %q: the request is signed at %s, so the credential date must be %s.", sc.date, timestamp, day)
+	}
+	return nil
 }
 
 // verifyV4Query checks a V4 presigned URL.
@@ -110,6 +129,9 @@ func (v *Verifier) verifyV4Query(r *http.Request, res Resource, q query) error {
 	}
 	if signed.After(now.Add(v.maxSkew)) {
 		return osserr.New(osserr.AccessDenied, "Request is not valid yet: x-oss-date %s is in the future.", date)
+	}
+	if err := checkScopeDate(sc, signed, date); err != nil {
+		return err
 	}
 	additional, _ := q.get("x-oss-additional-headers")
 	return v.matchV4(r, res, q, sc, date, splitAdditional(additional), sig, "x-oss-signature")

@@ -15,8 +15,9 @@
 //
 // A write streams the body into tmp/, fsyncs it, renames it into blobs/ and
 // only then commits the index row that makes it visible, so a crash never
-// exposes a half-written object (it may leave an orphan blob, which is
-// harmless). Readers get the old object or the whole new one.
+// exposes a half-written object. It may leave an orphan blob, which the
+// sweep Open starts removes (sweep.go). Readers get the old object or the
+// whole new one.
 package local
 
 import (
@@ -26,10 +27,12 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
+	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 
@@ -43,6 +46,8 @@ type Config struct {
 	// NoSync skips fsync on blobs and the index. Only for tests and
 	// benchmarks: a crash may then lose recent writes.
 	NoSync bool
+	// Logger receives the start-up sweep's report; nil discards it.
+	Logger *slog.Logger
 }
 
 // Validate checks the configuration.
@@ -61,6 +66,10 @@ type Backend struct {
 	// writers in Go avoids SQLITE_BUSY. rdb serves concurrent readers (WAL).
 	wdb *sql.DB
 	rdb *sql.DB
+	// The orphan sweep Open starts (sweep.go): stopSweep cancels it, swept
+	// is closed when it has ended.
+	stopSweep context.CancelFunc
+	swept     chan struct{}
 }
 
 var (
@@ -74,6 +83,12 @@ func Open(ctx context.Context, cfg Config) (*Backend, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	// Blobs written from here on are not the sweep's to judge; the margin
+	// covers file systems whose timestamps run on a coarser clock.
+	sweepBefore := time.Now().Add(-time.Second)
 	for _, d := range []string{cfg.Dir, filepath.Join(cfg.Dir, "blobs"), filepath.Join(cfg.Dir, "tmp")} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			return nil, fmt.Errorf("local storage: %w", err)
@@ -108,11 +123,25 @@ func Open(ctx context.Context, cfg Config) (*Backend, error) {
 			os.Remove(filepath.Join(cfg.Dir, "tmp", e.Name()))
 		}
 	}
+	sctx, stop := context.WithCancel(context.WithoutCancel(ctx))
+	b.stopSweep, b.swept = stop, make(chan struct{})
+	go func() {
+		defer close(b.swept)
+		n, err := b.sweepOrphans(sctx, sweepBefore)
+		switch {
+		case err != nil && sctx.Err() == nil:
+			cfg.Logger.Warn("local storage: sweeping orphan blobs", "removed", n, "err", err)
+		case n > 0:
+			cfg.Logger.Info("local storage: removed orphan blobs a crash left behind", "removed", n)
+		}
+	}()
 	return b, nil
 }
 
-// Close releases the index.
+// Close stops the orphan sweep and releases the index.
 func (b *Backend) Close() error {
+	b.stopSweep()
+	<-b.swept
 	return errors.Join(b.rdb.Close(), b.wdb.Close())
 }
 

@@ -41,34 +41,45 @@ func (b *Backend) PutObject(ctx context.Context, bucket, key string, body io.Rea
 // commitObject makes the blob at rel the current version of info.Key and
 // removes the blob it replaces.
 func (b *Backend) commitObject(ctx context.Context, info storage.ObjectInfo, rel string) error {
-	meta, _ := json.Marshal(info.UserMeta)
-	hdrs, _ := json.Marshal(info.Headers)
 	tx, err := b.wdb.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("commit object: %w", err)
 	}
 	defer tx.Rollback()
-	// The bucket may have been deleted while the body streamed.
-	if err := bucketExists(ctx, tx, info.Bucket); err != nil {
-		return err
-	}
-	var old string
-	err = tx.QueryRowContext(ctx, `SELECT blob FROM objects WHERE bucket = ? AND key = ?`, info.Bucket, info.Key).Scan(&old)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("commit object: %w", err)
-	}
-	_, err = tx.ExecContext(ctx, `INSERT OR REPLACE INTO objects(bucket, key, blob, size, etag, crc64, modified, ctype, meta, headers, parts)
-		VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		info.Bucket, info.Key, rel, info.Size, info.ETag, int64(info.CRC64), info.LastModified.UnixNano(),
-		info.ContentType, string(meta), string(hdrs), info.PartCount)
+	old, err := upsertObject(ctx, tx, info, rel)
 	if err != nil {
-		return fmt.Errorf("commit object: %w", err)
+		return err
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit object: %w", err)
 	}
 	b.removeBlob(old)
 	return nil
+}
+
+// upsertObject writes info's row pointing at the blob rel inside tx and
+// returns the blob of the row it replaced ("" if none), to be removed once
+// tx commits.
+func upsertObject(ctx context.Context, tx *sql.Tx, info storage.ObjectInfo, rel string) (string, error) {
+	meta, _ := json.Marshal(info.UserMeta)
+	hdrs, _ := json.Marshal(info.Headers)
+	// The bucket may have been deleted while the body streamed.
+	if err := bucketExists(ctx, tx, info.Bucket); err != nil {
+		return "", err
+	}
+	var old string
+	err := tx.QueryRowContext(ctx, `SELECT blob FROM objects WHERE bucket = ? AND key = ?`, info.Bucket, info.Key).Scan(&old)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return "", fmt.Errorf("commit object: %w", err)
+	}
+	_, err = tx.ExecContext(ctx, `INSERT OR REPLACE INTO objects(bucket, key, blob, size, etag, crc64, modified, ctype, meta, headers, parts)
+		VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		info.Bucket, info.Key, rel, info.Size, info.ETag, int64(info.CRC64), info.LastModified.UnixNano(),
+		info.ContentType, string(meta), string(hdrs), info.PartCount)
+	if err != nil {
+		return "", fmt.Errorf("commit object: %w", err)
+	}
+	return old, nil
 }
 
 const objectCols = `key, blob, size, etag, crc64, modified, ctype, meta, headers, parts`
