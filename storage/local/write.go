@@ -65,7 +65,7 @@ func (b *Backend) storeBlob(bucket, pattern string, fill func(tmp io.Writer) err
 		return "", fmt.Errorf("create temp file: %w", err)
 	}
 	rel := blobRel(bucket, newID())
-	if err = fill(tmp); err == nil {
+	if err = fill(b.blobWriter(tmp)); err == nil {
 		err = b.finish(tmp, rel)
 	}
 	if err != nil {
