@@ -24,19 +24,6 @@ type blob struct {
 
 func (bl blob) etag() string { return storage.ETag(bl.md5) }
 
-// ctxReader stops a copy when the request is cancelled.
-type ctxReader struct {
-	ctx context.Context
-	r   io.Reader
-}
-
-func (c ctxReader) Read(p []byte) (int, error) {
-	if err := c.ctx.Err(); err != nil {
-		return 0, err
-	}
-	return c.r.Read(p)
-}
-
 // writeBlob streams body into a new blob while hashing it and checks the
 // expected size and MD5. On any error nothing is left behind.
 func (b *Backend) writeBlob(ctx context.Context, bucket string, body io.Reader, opts storage.PutOptions) (blob, error) {
