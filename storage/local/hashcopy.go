@@ -6,6 +6,8 @@ import (
 	"io"
 	"sync"
 	"sync/atomic"
+
+	"github.com/ossemu/ossemu/storage"
 )
 
 // Copy chunking: hashChunks buffers of hashChunk bytes are in flight at
@@ -66,7 +68,7 @@ func copyHashed(ctx context.Context, dst io.Writer, src io.Reader, hashes ...has
 			return total, err
 		}
 		c := <-free
-		n, rerr := readChunk(src, c.buf)
+		n, rerr := storage.Fill(src, c.buf)
 		if n == 0 {
 			free <- c
 		} else {
@@ -89,19 +91,4 @@ func copyHashed(ctx context.Context, dst io.Writer, src io.Reader, hashes ...has
 			return total, rerr
 		}
 	}
-}
-
-// readChunk reads into p until it is full or r fails; unlike io.ReadFull it
-// passes r's own error through (io.EOF at the end, a body's
-// io.ErrUnexpectedEOF when the client stopped short).
-func readChunk(r io.Reader, p []byte) (int, error) {
-	n := 0
-	for n < len(p) {
-		k, err := r.Read(p[n:])
-		n += k
-		if err != nil {
-			return n, err
-		}
-	}
-	return n, nil
 }
