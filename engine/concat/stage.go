@@ -62,6 +62,9 @@ func (s *encodeStage) close() { close(s.jobs) }
 // run encodes queued frames until the queue is closed or ctx ends.
 func (s *encodeStage) run() error {
 	for {
+		if err := s.ctx.Err(); err != nil {
+			return err // before taking another frame, ready or not
+		}
 		select {
 		case <-s.ctx.Done():
 			return s.ctx.Err()
