@@ -45,12 +45,8 @@ func (e *Engine) Run(ctx context.Context, spec *parser.Concat, saveas parser.Sav
 	progress := engine.NewProgress(t.Progress)
 	o.progress = func(sec float64) { progress.At(sec, p.total.Seconds()) }
 
-	for _, clip := range clips {
-		if err := runClip(ctx, o, clip, threads); err != nil {
-			return nil, err
-		}
-		clip.in.Close() // release each input as soon as it is done
-		clip.in = nil
+	if err := join(ctx, o, clips, threads); err != nil {
+		return nil, err
 	}
 	if err := o.finish(); err != nil {
 		return nil, err

@@ -39,7 +39,8 @@ type output struct {
 	black   *astiav.Frame // a black frame in the output shape
 	hasLast bool
 
-	segment  float64 // force a keyframe every segment seconds (0: never)
+	stage    *encodeStage // the encoding goroutine; nil: encode in place
+	segment  float64      // force a keyframe every segment seconds (0: never)
 	nextKey  float64
 	progress func(float64)
 }
@@ -139,7 +140,7 @@ func (o *output) encodeVideo(f *astiav.Frame) error {
 			o.nextKey += o.segment
 		}
 	}
-	if err := o.venc.Encode(f); err != nil {
+	if err := o.encode(o.venc, f); err != nil {
 		return err
 	}
 	o.vNext++
@@ -225,7 +226,7 @@ func (o *output) drainAudio(final bool) error {
 			return err
 		}
 		f.SetPts(o.aSent)
-		err = o.aenc.Encode(f)
+		err = o.encode(o.aenc, f)
 		o.fifo.RestoreSize()
 		if err != nil {
 			return err
@@ -251,12 +252,28 @@ func (o *output) report() {
 	o.progress(t)
 }
 
-// finish flushes the audio tail and both encoders and writes the trailer.
+// encode hands f to enc: through the encoding stage when there is one
+// (which takes a reference of its own), else in place.
+func (o *output) encode(enc *libav.Encoder, f *astiav.Frame) error {
+	if o.stage != nil {
+		return o.stage.send(enc, f)
+	}
+	return enc.Encode(f)
+}
+
+// endInput encodes the audio tail: the last frames the decoding side
+// produces.
+func (o *output) endInput() error {
+	if o.aenc != nil {
+		return o.drainAudio(true)
+	}
+	return nil
+}
+
+// finish flushes both encoders and writes the trailer; the encoding stage,
+// if any, has ended.
 func (o *output) finish() error {
 	if o.aenc != nil {
-		if err := o.drainAudio(true); err != nil {
-			return err
-		}
 		if err := o.aenc.Encode(nil); err != nil {
 			return err
 		}

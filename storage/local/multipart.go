@@ -182,7 +182,7 @@ func (b *Backend) concat(ctx context.Context, bucket string, parts []partRow) (b
 			if err != nil {
 				return fmt.Errorf("open part %d: %w", p.PartNumber, err)
 			}
-			n, err := io.Copy(io.MultiWriter(tmp, c), ctxReader{ctx, f})
+			n, err := copyHashed(ctx, tmp, f, c)
 			f.Close()
 			if err != nil {
 				return fmt.Errorf("copy part %d: %w", p.PartNumber, err)

@@ -80,7 +80,7 @@ func (b *Backend) putMultipart(ctx context.Context, bucket, key string, h *hashR
 		}
 		next := <-free
 		n := copy(next, carry)
-		m, err := fill(h, next[n:b.cfg.PartSize])
+		m, err := storage.Fill(h, next[n:b.cfg.PartSize])
 		chunk, carry = next[:n+m], nil
 		if err == io.EOF {
 			if len(chunk) > 0 {
@@ -128,20 +128,4 @@ func (b *Backend) putMultipart(ctx context.Context, bucket, key string, h *hashR
 		b.cfg.Logger.WarnContext(ctx, "s3: recording CRC-64 and ETag", "bucket", bucket, "key", key, "err", err)
 	}
 	return info, nil
-}
-
-// fill reads until p is full or the reader fails; unlike io.ReadFull it
-// reports only a clean end as io.EOF, so a client that disconnects
-// (io.ErrUnexpectedEOF from net/http) is never taken for the end of a
-// chunked body.
-func fill(r io.Reader, p []byte) (int, error) {
-	n := 0
-	for n < len(p) {
-		m, err := r.Read(p[n:])
-		n += m
-		if err != nil {
-			return n, err
-		}
-	}
-	return n, nil
 }
