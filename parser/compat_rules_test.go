@@ -1,0 +1,79 @@
+package parser
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// The MXF and alpha rules, one passing and one failing case each; the
+// whole table is checked against FFmpeg's measurements in compat_test.go.
+func TestLimitRules(t *testing.T) {
+	t.Parallel()
+	ok := func(name, head string) ruleCase { return ruleCase{name: name, process: concatWith(head)} }
+	bad := func(name, head string, frags ...string) ruleCase {
+		return ruleCase{name: name, process: concatWith(head), code: invalidArg, frags: frags}
+	}
+	runRules(t, []ruleCase{
+
+		ok("mxf 25 fps", "f_mxf,vcodec_h264,acodec_pcm,fps_25"),
+		ok("mxf 29.97 fps", "f_mxf,vcodec_h264,acodec_pcm,fps_29.97"),
+		ok("mxf 119.88 fps", "f_mxf,vcodec_h264,acodec_pcm,fps_119.88"),
+		bad("mxf 15 fps", "f_mxf,vcodec_h264,acodec_pcm,fps_15", "parameters f and fps", "mxf", "23.976, 24, 25, 29.97", "got 15"),
+		bad("mxf 29.98 fps", "f_mxf,vcodec_h264,acodec_pcm,fps_29.98", "parameters f and fps", "got 29.98"),
+		bad("mxf 240 fps", "f_mxf,vcodec_h264,acodec_pcm,fps_240", "parameters f and fps"),
+		ok("mxf video only", "f_mxf,vcodec_h264,an_1"),
+		bad("mxf without video", "f_mxf,vn_1,acodec_pcm", "parameters f and vn", "mxf needs a video stream"),
+		ok("15 fps elsewhere", "f_mp4,vcodec_h264,acodec_aac,fps_15"),
+
+		ok("alpha in webm", "f_webm,vcodec_vp9,acodec_opus,pixfmt_yuva420p"),
+		ok("alpha in mkv", "f_mkv,vcodec_vp9,acodec_opus,pixfmt_yuva420p"),
+		bad("alpha in mp4", "f_mp4,vcodec_vp9,acodec_aac,pixfmt_yuva420p", "parameters f and pixfmt", "mp4", "alpha"),
+		bad("alpha in mp4 segments", "f_mkv,vcodec_vp9,acodec_aac,pixfmt_yuva420p/segment,f_mp4,t_5000", "parameters f and pixfmt", "mp4"),
+	})
+}
+
+// AudioLimits moves a rate or channel count taken from the align clip to
+// the nearest one the codec takes, and keeps legal ones.
+func TestAudioLimitsMoveDefaults(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		f         Container
+		c         AudioCodec
+		rate, n   int
+		wantRate  int
+		wantChans int
+	}{
+		{MKV, AudioMP3, 34000, 2, 32000, 2},
+		{MKV, AudioOpus, 10000, 2, 12000, 2}, // a tie goes to the higher rate
+		{MKV, AudioAC3, 22050, 8, 32000, 6},
+		{Opus, AudioOpus, 44100, 8, 48000, 8},
+		{MP3, AudioMP3, 96000, 6, 48000, 2},
+		{FLV, AudioMP3, 16000, 2, 11025, 2},
+		{MXF, AudioPCM, 44100, 8, 48000, 8},
+		{MKV, AudioFLAC, 88200, 8, 88200, 8},
+	} {
+		l := AudioLimitsOf(tc.f, tc.c)
+		require.Equal(t, tc.wantRate, l.SampleRate(tc.rate), "%s in %s at %d", tc.c, tc.f, tc.rate)
+		require.Equal(t, tc.wantChans, l.Channels(tc.n), "%s in %s with %d", tc.c, tc.f, tc.n)
+	}
+}
+
+func TestFrameRates(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		fps      float64
+		num, den int
+	}{
+		{29.97, 30000, 1001}, {23.976, 24000, 1001}, {59.94, 60000, 1001}, {119.88, 120000, 1001},
+		{25, 25, 1}, {0.5, 1, 2}, {12.5, 25, 2}, {33.333, 33333, 1000}, {29.98, 1499, 50},
+	} {
+		num, den := FrameRate(tc.fps)
+		require.Equal(t, [2]int{tc.num, tc.den}, [2]int{num, den}, "%g", tc.fps)
+	}
+	require.Equal(t, 25.0, LegalFrameRate(MXF, 25))
+	require.InDelta(t, 23.976, LegalFrameRate(MXF, 15), 0.001)
+	require.InDelta(t, 29.97, LegalFrameRate(MXF, 29.5), 0.001)
+	require.Equal(t, 120.0, LegalFrameRate(MXF, 240))
+	require.Equal(t, 15.0, LegalFrameRate(MP4, 15))
+}
