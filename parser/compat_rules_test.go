@@ -6,7 +6,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// The MXF and alpha rules, one passing and one failing case each; the
+// The AMR, MXF and alpha rules, one passing and one failing case each; the
 // whole table is checked against FFmpeg's measurements in compat_test.go.
 func TestLimitRules(t *testing.T) {
 	t.Parallel()
@@ -15,6 +15,29 @@ func TestLimitRules(t *testing.T) {
 		return ruleCase{name: name, process: concatWith(head), code: invalidArg, frags: frags}
 	}
 	runRules(t, []ruleCase{
+		ok("amr nb", "f_amr,acodec_amr,ar_8000,ac_1"),
+		ok("amr wb", "f_amr,acodec_amr,ar_16000"),
+		ok("amr defaults", "f_amr,acodec_amr"),
+		bad("amr 44.1 kHz", "f_amr,acodec_amr,ar_44100", "parameter ar: value 44100", "allowed: 8000, 16000"),
+		bad("amr 12 kHz", "f_amr,acodec_amr,ar_12000", "parameter ar: value 12000"),
+		bad("amr stereo", "f_amr,acodec_amr,ac_2", "parameter ac: value 2 out of range [1, 1]", "amr"),
+		bad("amr stereo in mkv", "f_mkv,vcodec_h264,acodec_amr,ac_2", "parameter ac: value 2"),
+		ok("amr in mkv with h265", "f_mkv,vcodec_h265,acodec_amr"),
+		ok("amr in mov", "f_mov,vcodec_h264,acodec_amr,ar_16000"),
+		ok("amr in asf with vp9", "f_asf,vcodec_vp9,acodec_amr"),
+		ok("amr in avi", "f_avi,vcodec_h265,acodec_amr"),
+		ok("amr in mp4 with h264", "f_mp4,vcodec_h264,acodec_amr"),
+		ok("amr in mp4 without video", "f_mp4,vn_1,acodec_amr"),
+		bad("amr in mp4 with h265", "f_mp4,vcodec_h265,acodec_amr", "parameters vcodec and acodec", "h265"),
+		bad("amr in mp4 with vp9", "f_mp4,vcodec_vp9,acodec_amr", "parameters vcodec and acodec", "vp9"),
+		ok("amr in mp4 segments", "f_mkv,vcodec_h264,acodec_amr/segment,f_mp4,t_5000"),
+		bad("amr in mp4 segments with h265", "f_mkv,vcodec_h265,acodec_amr/segment,f_mp4,t_5000", "parameters vcodec and acodec"),
+		bad("amr in ts", "f_ts,vcodec_h264,acodec_amr", "parameter acodec: amr cannot be stored in container ts"),
+		bad("amr in flv", "f_flv,vcodec_h264,acodec_amr", "acodec", "flv"),
+		bad("amr in webm", "f_webm,vcodec_vp9,acodec_amr", "acodec", "webm"),
+		bad("amr in mxf", "f_mxf,vcodec_h264,acodec_amr", "acodec", "mxf"),
+		bad("amr in oga", "f_oga,acodec_amr", "acodec", "oga"),
+		bad("aac in amr", "f_amr,acodec_aac", "parameter acodec: aac cannot be stored in container amr"),
 
 		ok("mxf 25 fps", "f_mxf,vcodec_h264,acodec_pcm,fps_25"),
 		ok("mxf 29.97 fps", "f_mxf,vcodec_h264,acodec_pcm,fps_29.97"),
@@ -44,6 +67,10 @@ func TestAudioLimitsMoveDefaults(t *testing.T) {
 		wantRate  int
 		wantChans int
 	}{
+		{AMR, AudioAMR, 44100, 2, 16000, 1},
+		{MKV, AudioAMR, 11025, 6, 8000, 1},
+		{MP4, AudioAMR, 12000, 1, 16000, 1}, // a tie goes to the higher rate
+		{AMR, AudioAMR, 8000, 1, 8000, 1},
 		{MKV, AudioMP3, 34000, 2, 32000, 2},
 		{MKV, AudioOpus, 10000, 2, 12000, 2}, // a tie goes to the higher rate
 		{MKV, AudioAC3, 22050, 8, 32000, 6},
