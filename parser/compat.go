@@ -15,19 +15,21 @@ import (
 // move the defaults an engine takes from the align clip to legal values
 // (LegalFrameRate, AudioLimits.SampleRate and .Channels).
 
-// mxfFrameRates are the frame rates FFmpeg's MXF muxer stores (its content
-// package rates; others are "unofficial" and refused): NTSC rates as
-// n×1000/1001, exactly as FrameRate makes them.
+// mxfFrameRates are the frame rates FFmpeg 5.1's MXF muxer stores (its
+// content package rates; others are "unofficial" and refused), as exact
+// rationals the way FrameRate makes them.
 var mxfFrameRates = [][2]int{
-	{24000, 1001}, {24, 1}, {25, 1}, {30000, 1001}, {30, 1}, {48, 1},
-	{50, 1}, {60000, 1001}, {60, 1}, {100, 1}, {120000, 1001}, {120, 1},
+	{24000, 1001}, {24, 1}, {25, 1}, {30000, 1001}, {30, 1}, {48000, 1001}, {48, 1}, {50, 1},
+	{60000, 1001}, {60, 1}, {72000, 1001}, {72, 1}, {75, 1}, {90000, 1001}, {90, 1},
+	{96000, 1001}, {96, 1}, {100, 1}, {120000, 1001}, {120, 1},
 }
 
 // FrameRate is the exact rational for an fps value: the NTSC rates
-// (23.976, 29.97, 47.952, 59.94, 119.88, within 0.005) become n×1000/1001,
-// whole rates n/1, anything else is kept to a thousandth.
+// (23.976, 29.97, 47.952, 59.94, 71.928, 89.91, 95.904, 119.88, within
+// 0.005) become n×1000/1001, whole rates n/1, anything else is kept to a
+// thousandth.
 func FrameRate(fps float64) (num, den int) {
-	for _, n := range []int{24, 30, 48, 60, 120} {
+	for _, n := range []int{24, 30, 48, 60, 72, 90, 96, 120} {
 		if math.Abs(fps-float64(n)*1000/1001) < 0.005 {
 			return n * 1000, 1001
 		}

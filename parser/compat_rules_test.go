@@ -42,7 +42,9 @@ func TestLimitRules(t *testing.T) {
 		ok("mxf 25 fps", "f_mxf,vcodec_h264,acodec_pcm,fps_25"),
 		ok("mxf 29.97 fps", "f_mxf,vcodec_h264,acodec_pcm,fps_29.97"),
 		ok("mxf 119.88 fps", "f_mxf,vcodec_h264,acodec_pcm,fps_119.88"),
-		bad("mxf 15 fps", "f_mxf,vcodec_h264,acodec_pcm,fps_15", "parameters f and fps", "mxf", "23.976, 24, 25, 29.97", "got 15"),
+		ok("mxf 75 fps", "f_mxf,vcodec_h264,acodec_pcm,fps_75"),
+		ok("mxf 89.91 fps", "f_mxf,vcodec_h264,acodec_pcm,fps_89.91"),
+		bad("mxf 15 fps", "f_mxf,vcodec_h264,acodec_pcm,fps_15", "parameters f and fps", "mxf", "23.976, 24, 25, 29.97, 30, 47.952, 48", "got 15"),
 		bad("mxf 29.98 fps", "f_mxf,vcodec_h264,acodec_pcm,fps_29.98", "parameters f and fps", "got 29.98"),
 		bad("mxf 240 fps", "f_mxf,vcodec_h264,acodec_pcm,fps_240", "parameters f and fps"),
 		ok("mxf video only", "f_mxf,vcodec_h264,an_1"),
@@ -93,6 +95,7 @@ func TestFrameRates(t *testing.T) {
 		num, den int
 	}{
 		{29.97, 30000, 1001}, {23.976, 24000, 1001}, {59.94, 60000, 1001}, {119.88, 120000, 1001},
+		{71.928, 72000, 1001}, {89.91, 90000, 1001}, {95.904, 96000, 1001},
 		{25, 25, 1}, {0.5, 1, 2}, {12.5, 25, 2}, {33.333, 33333, 1000}, {29.98, 1499, 50},
 	} {
 		num, den := FrameRate(tc.fps)
