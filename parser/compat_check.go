@@ -1,8 +1,10 @@
 package parser
 
+import "strconv"
+
 // checkLimits refuses what container f cannot hold beyond its codec list:
-// an MXF without video, a frame rate MXF does not store, alpha where the
-// container drops it, AMR in MP4 next to video other than H.264, and
+// an MXF without video, a frame rate MXF does not store, an H.265 picture
+// smaller than libx265 takes, alpha where the container drops it, AMR in MP4 next to video other than H.264, and
 // sample rates and channel counts the codec or container does not take.
 // Only explicit values are checked; an engine moves the defaults it takes
 // from the align clip with LegalFrameRate and AudioLimits.
@@ -14,6 +16,10 @@ func checkLimits(f Container, c *Concat) error {
 	if v != nil && !f.AudioOnly() {
 		if rates := frameRatesOf(f); v.FPS > 0 && rates != nil && !frameRateIn(rates, v.FPS) {
 			return invalid("parameters f and fps: container %s stores only the frame rates %s; got %g", f, frameRateNames(rates), v.FPS)
+		}
+		if v.Codec == H265 && ((v.Width > 0 && v.Width < minH265Side) || (v.Height > 0 && v.Height < minH265Side)) {
+			return invalid("parameters vcodec and s: h265 (libx265) encodes pictures of at least %dx%d, got %s",
+				minH265Side, minH265Side, sizeText(v.Width, v.Height))
 		}
 		if v.PixFmt == "yuva420p" && !containsOf(alphaContainers, f) {
 			return invalid("parameters f and pixfmt: container %s drops the alpha channel of yuva420p (webm and mkv keep it)", f)
@@ -38,3 +44,19 @@ func checkLimits(f Container, c *Concat) error {
 // alphaContainers keep VP9's alpha channel (Matroska's BlockAdditional);
 // read-only.
 var alphaContainers = []Container{WebM, MKV}
+
+// minH265Side is libx265's smallest picture side ("Image size is too small"
+// below 16x16, measured).
+const minH265Side = 16
+
+// sizeText is s as given: "WxH", "Wx" or "xH".
+func sizeText(w, h int) string {
+	t := "x"
+	if w > 0 {
+		t = strconv.Itoa(w) + t
+	}
+	if h > 0 {
+		t += strconv.Itoa(h)
+	}
+	return t
+}

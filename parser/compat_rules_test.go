@@ -51,6 +51,12 @@ func TestLimitRules(t *testing.T) {
 		bad("mxf without video", "f_mxf,vn_1,acodec_pcm", "parameters f and vn", "mxf needs a video stream"),
 		ok("15 fps elsewhere", "f_mp4,vcodec_h264,acodec_aac,fps_15"),
 
+		ok("h265 16x16", "f_mkv,vcodec_h265,acodec_aac,s_16x16"),
+		ok("h264 2x2", "f_mkv,vcodec_h264,acodec_aac,s_2x2"),
+		bad("h265 15x64", "f_mkv,vcodec_h265,acodec_aac,s_15x64", "parameters vcodec and s", "at least 16x16", "got 15x64"),
+		bad("h265 8x", "f_mp4,vcodec_h265,acodec_aac,s_8x", "parameters vcodec and s", "got 8x"),
+		ok("h265 x1080", "f_mp4,vcodec_h265,acodec_aac,s_x1080"),
+
 		ok("alpha in webm", "f_webm,vcodec_vp9,acodec_opus,pixfmt_yuva420p"),
 		ok("alpha in mkv", "f_mkv,vcodec_vp9,acodec_opus,pixfmt_yuva420p"),
 		bad("alpha in mp4", "f_mp4,vcodec_vp9,acodec_aac,pixfmt_yuva420p", "parameters f and pixfmt", "mp4", "alpha"),
