@@ -97,6 +97,7 @@ func frameRateNames(rates [][2]int) string {
 type AudioLimits struct {
 	Rates       []int // sample rates it takes, ascending; nil: every ar value
 	MaxChannels int
+	NoChannels  []int // channel counts under MaxChannels it cannot write
 }
 
 // Sample rates and channel counts per codec (seed 000's notes and the
@@ -128,6 +129,10 @@ func AudioLimitsOf(f Container, c AudioCodec) AudioLimits {
 		l.Rates = flvMP3Rates
 	case f == MXF:
 		l.Rates = mxfRates
+	case f == TS && c == AudioOpus:
+		// MPEG-TS has no Opus mapping for 6.1: the muxer writes a zero
+		// channel count no demuxer reads back.
+		l.NoChannels = []int{7}
 	}
 	return l
 }
@@ -150,8 +155,20 @@ func (l AudioLimits) SampleRate(rate int) int {
 	return best
 }
 
-// Channels is n capped to the most channels the codec takes.
-func (l AudioLimits) Channels(n int) int { return min(n, l.MaxChannels) }
+// AllowsChannels reports whether n channels are ones the codec takes.
+func (l AudioLimits) AllowsChannels(n int) bool {
+	return n <= l.MaxChannels && !containsOf(l.NoChannels, n)
+}
+
+// Channels is n capped to the most channels the codec takes, mixed down
+// further past a count it cannot write.
+func (l AudioLimits) Channels(n int) int {
+	n = min(n, l.MaxChannels)
+	for n > 1 && containsOf(l.NoChannels, n) {
+		n--
+	}
+	return n
+}
 
 func absInt(n int) int {
 	if n < 0 {

@@ -38,6 +38,9 @@ func checkLimits(f Container, c *Concat) error {
 	if a.Channels > l.MaxChannels {
 		return invalid("parameter ac: value %d out of range [1, %d] for acodec %s in container %s", a.Channels, l.MaxChannels, a.Codec, f)
 	}
+	if a.Channels > 0 && !l.AllowsChannels(a.Channels) {
+		return invalid("parameter ac: acodec %s in container %s cannot be written with %d channels", a.Codec, f, a.Channels)
+	}
 	return nil
 }
 

@@ -57,6 +57,11 @@ func TestLimitRules(t *testing.T) {
 		bad("h265 8x", "f_mp4,vcodec_h265,acodec_aac,s_8x", "parameters vcodec and s", "got 8x"),
 		ok("h265 x1080", "f_mp4,vcodec_h265,acodec_aac,s_x1080"),
 
+		ok("opus 7 channels in mkv", "f_mkv,vcodec_h264,acodec_opus,ac_7"),
+		ok("opus 8 channels in ts", "f_ts,vcodec_h264,acodec_opus,ac_8"),
+		bad("opus 7 channels in ts", "f_ts,vcodec_h264,acodec_opus,ac_7", "parameter ac", "opus", "ts", "7 channels"),
+		ok("aac 6 channels in flv", "f_flv,vcodec_h264,acodec_aac,ac_6"),
+
 		ok("alpha in webm", "f_webm,vcodec_vp9,acodec_opus,pixfmt_yuva420p"),
 		ok("alpha in mkv", "f_mkv,vcodec_vp9,acodec_opus,pixfmt_yuva420p"),
 		bad("alpha in mp4", "f_mp4,vcodec_vp9,acodec_aac,pixfmt_yuva420p", "parameters f and pixfmt", "mp4", "alpha"),
@@ -87,6 +92,8 @@ func TestAudioLimitsMoveDefaults(t *testing.T) {
 		{FLV, AudioMP3, 16000, 2, 11025, 2},
 		{MXF, AudioPCM, 44100, 8, 48000, 8},
 		{MKV, AudioFLAC, 88200, 8, 88200, 8},
+		{TS, AudioOpus, 48000, 7, 48000, 6},
+		{MKV, AudioOpus, 48000, 7, 48000, 7},
 	} {
 		l := AudioLimitsOf(tc.f, tc.c)
 		require.Equal(t, tc.wantRate, l.SampleRate(tc.rate), "%s in %s at %d", tc.c, tc.f, tc.rate)
