@@ -104,6 +104,7 @@ type AudioLimits struct {
 // encoders' own lists) and per container (the muxers); read-only.
 var (
 	mp3Rates    = []int{8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000}
+	aacRates    = []int{7350, 8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000, 64000, 88200, 96000} // the encoder's list
 	opusRates   = []int{8000, 12000, 16000, 24000, 48000}
 	ac3Rates    = []int{32000, 44100, 48000}
 	amrRates    = []int{8000, 16000}
@@ -117,6 +118,8 @@ func AudioLimitsOf(f Container, c AudioCodec) AudioLimits {
 	switch c {
 	case AudioMP3:
 		l.Rates, l.MaxChannels = mp3Rates, 2
+	case AudioAAC:
+		l.Rates = aacRates
 	case AudioOpus:
 		l.Rates = opusRates
 	case AudioAC3:

@@ -92,6 +92,9 @@ func TestAudioLimitsMoveDefaults(t *testing.T) {
 		{FLV, AudioMP3, 16000, 2, 11025, 2},
 		{MXF, AudioPCM, 44100, 8, 48000, 8},
 		{MKV, AudioFLAC, 88200, 8, 88200, 8},
+		{MKV, AudioFLAC, 192000, 2, 192000, 2},
+		{MP4, AudioAAC, 192000, 2, 96000, 2}, // a clip's rate outside the documented list
+		{MP4, AudioAAC, 37800, 2, 32000, 2},
 		{TS, AudioOpus, 48000, 7, 48000, 6},
 		{MKV, AudioOpus, 48000, 7, 48000, 7},
 	} {
