@@ -53,3 +53,24 @@ func TestConcatAMR(t *testing.T) {
 		})
 	}
 }
+
+// /segment,f_mp4 with AMR: every piece is a 3GPP-mode MP4 with AMR-NB that
+// decodes, and together they hold the 4 s.
+func TestConcatAMRSegments(t *testing.T) {
+	t.Parallel()
+	store := enginetest.NewStore(t, nil)
+	res, err := ctRun(t, store, "pre.mov", "video/concat,s_160x120,f_mp4,vcodec_h264,acodec_amr,ar_8000"+
+		"/sur,o_"+enginetest.B64("example.mkv")+",t_1000/segment,f_mp4,t_2000"+enginetest.SaveAs("seg/{index}.mp4"))
+	require.NoError(t, err)
+	require.Len(t, res.Outputs, 2)
+	total := 0.0
+	for _, o := range res.Outputs {
+		p := enginetest.ProbeFile(t, o.Path)
+		a := p.Stream("audio")
+		require.GreaterOrEqual(t, a, 0, o.Key)
+		require.Equal(t, "amr_nb", p.Streams[a].CodecName)
+		require.Equal(t, 1, p.Streams[a].Channels)
+		total += ctDecode(t, o.Path).AudioSeconds
+	}
+	require.InDelta(t, 4.0, total, 0.1)
+}
