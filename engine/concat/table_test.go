@@ -106,13 +106,6 @@ func atoi(s string) int {
 	return n
 }
 
-// ctTableCodec is ffprobe's name for each codec value; amr and pcm depend
-// on the case (see tableAudioCodec).
-var ctTableCodec = map[string]string{
-	"h264": "h264", "h265": "hevc", "vp9": "vp9", "mp3": "mp3", "vorbis": "vorbis", "aac": "aac",
-	"flac": "flac", "ac3": "ac3", "opus": "opus", "pcm": "pcm_s16le",
-}
-
 // tableAudioCodec is the codec ffprobe must find: AMR-NB at 8 kHz, else
 // AMR-WB (the 48 kHz align clip moves to 16 kHz); 24-bit PCM is s24le.
 func tableAudioCodec(c testutil.ConcatCase) string {
@@ -124,7 +117,7 @@ func tableAudioCodec(c testutil.ConcatCase) string {
 	case c.AudioCodec == "pcm" && c.Axis == "adepth" && c.Value == "24":
 		return "pcm_s24le"
 	}
-	return ctTableCodec[c.AudioCodec]
+	return ctProbeCodec[c.AudioCodec]
 }
 
 // requireTableOutput checks the streams, the one requested property and
@@ -136,7 +129,7 @@ func requireTableOutput(t *testing.T, c testutil.ConcatCase, d float64, path str
 		require.Equal(t, -1, v, "unexpected video stream")
 	} else {
 		require.GreaterOrEqual(t, v, 0, "no video stream")
-		require.Equal(t, ctTableCodec[c.VideoCodec], p.Streams[v].CodecName)
+		require.Equal(t, ctProbeCodec[c.VideoCodec], p.Streams[v].CodecName)
 	}
 	if c.AudioCodec == "" {
 		require.Equal(t, -1, a, "unexpected audio stream")
