@@ -1,7 +1,7 @@
 package parser
 
 // containers lists every accepted f value in documentation order (read-only).
-var containers = []Container{MP4, MKV, MOV, ASF, AVI, MXF, TS, FLV, WebM, MP3, AAC, FLAC, OGA, AC3, Opus}
+var containers = []Container{MP4, MKV, MOV, ASF, AVI, MXF, TS, FLV, WebM, MP3, AAC, FLAC, OGA, AC3, Opus, AMR}
 
 func containerNames() []string {
 	names := make([]string, len(containers))
@@ -24,7 +24,7 @@ func (c Container) valid() bool {
 // VideoOptions and vcodec is not required).
 func (c Container) AudioOnly() bool {
 	switch c {
-	case MP3, AAC, FLAC, OGA, AC3, Opus:
+	case MP3, AAC, FLAC, OGA, AC3, Opus, AMR:
 		return true
 	}
 	return false
@@ -62,7 +62,7 @@ func (c Container) MuxerName() string {
 		return "adts"
 	case Opus:
 		return "opus"
-	case MP4, MOV, ASF, AVI, MXF, FLV, WebM, MP3, FLAC, AC3:
+	case MP4, MOV, ASF, AVI, MXF, FLV, WebM, MP3, FLAC, AC3, AMR:
 		return string(c)
 	}
 	return ""

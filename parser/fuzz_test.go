@@ -33,7 +33,7 @@ func fuzzSeeds() []string {
 		"video/sprite,f_jpg,m_avg,psw_10,psh_10,scaletype_fit,tw_10,th_10,pad_4,margin_5|sys/saveas,b_b3V0YnVja2V0,o_b3V0b2JqcHJlZml4LXtpbmRleH0ue2F1dG9leHR9Cg/notify,topic_ZXhhbXBsZS1tbnMtdG9waWMK",
 		"video/sprite,f_jpg,sw_100,sh_100,inter_10000,tw_10,th_10,pad_0,margin_0|sys/saveas,b_ZXhhbXBsZWJ1Y2tldA==,o_ZXhhbXBsZS5qcGc=/notify,topic_QXVkaW9Db252ZXJ0",
 		"video/sprite,ss_500,f_png,m_dhash,thr_20,num_9,inter_100,psw_50,sh_64,scaletype_crop|sys/saveas,o_e2Rpcm5hbWV9L3t7e2luZGV4fX19",
-		"video/concat,f_mkv,vcodec_vp9,fps_29.97,fpsopt_1,pixfmt_yuva420p,s_x720,sopt_2,scaletype_fill,arotate_1,g_30,crf_23.5,maxrate_2000000,bufsize_4000000,acodec_flac,ar_96000,ac_8,aq_50,adepth_24/sur,o_Pz8/,ss_1,t_2/segment,f_mp4,t_60000|sys/saveas,o_Pz8+Pg==|notify,topic_dA",
+		"video/concat,f_mkv,vcodec_vp9,fps_29.97,fpsopt_1,pixfmt_yuv444p10le,s_x720,sopt_2,scaletype_fill,arotate_1,g_30,crf_23.5,maxrate_2000000,bufsize_4000000,acodec_flac,ar_96000,ac_8,aq_50,adepth_24/sur,o_Pz8/,ss_1,t_2/segment,f_mp4,t_60000|sys/saveas,o_Pz8+Pg==|notify,topic_dA",
 		"video/concat,f_mp3,vn_1,an_0,acodec_mp3,ab_128000,abopt_2|sys/saveas,o_YQ",
 		"video/concat,f_mp4,vcodec_h264,an_1,vb_100000,vbopt_1|sys/saveas,o_YQ",
 	}

@@ -91,7 +91,7 @@ func splitStage(text string) (string, []segment, error) {
 		if text == "" {
 			return "", nil, invalid("empty stage in process string")
 		}
-		return "", nil, invalid("unknown action %s", quote(head))
+		return "", nil, unknownAction(head)
 	}
 	subs := subSegments(name)
 	rest := text[len(name):]

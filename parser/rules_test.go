@@ -100,8 +100,14 @@ func TestConcatRules(t *testing.T) {
 		{name: "segment needs t", process: "video/concat," + baseAV + "/segment,f_ts" + saveAs, code: missingArg, frags: []string{"/segment", "parameter t"}},
 		{name: "segment container checks codecs", process: "video/concat,f_mkv,vcodec_vp9,acodec_opus/segment,f_ts,t_5000" + saveAs, code: invalidArg, frags: []string{"vp9", "ts"}},
 		{name: "two segments", process: "video/concat," + baseAV + "/segment,f_ts,t_1/segment,f_ts,t_1" + saveAs, code: invalidArg, frags: []string{"/segment", "more than once"}},
-		{name: "acodec amr", process: concatWith("f_mp4,vcodec_h264,acodec_amr"), code: invalidArg, frags: []string{"acodec", "cannot encode AMR"}},
-		{name: "f amr", process: concatWith("f_amr,acodec_aac"), code: invalidArg, frags: []string{"parameter f", "cannot encode AMR"}},
+		{name: "acodec amr", process: concatWith("f_mp4,vcodec_h264,acodec_amr"), check: func(t *testing.T, p *Pipeline) {
+			require.Equal(t, AudioAMR, p.Concat.Audio.Codec)
+		}},
+		{name: "f amr", process: concatWith("f_amr,acodec_amr"), check: func(t *testing.T, p *Pipeline) {
+			require.Equal(t, AMR, p.Concat.Format)
+			require.Nil(t, p.Concat.Video)
+		}},
+		{name: "f amr with aac", process: concatWith("f_amr,acodec_aac"), code: invalidArg, frags: []string{"parameter acodec: aac cannot be stored in container amr"}},
 		{name: "vcodec copy", process: concatWith("f_mp4,vcodec_copy,acodec_aac"), code: invalidArg, frags: []string{"parameter vcodec: value copy"}},
 		{name: "yuva420p with vp9", process: concatWith("f_webm,vcodec_vp9,pixfmt_yuva420p,acodec_opus")},
 		{name: "yuva420p with h264", process: concatWith("f_mkv,vcodec_h264,pixfmt_yuva420p,acodec_aac"), code: invalidArg, frags: []string{"yuva420p", "vp9"}},

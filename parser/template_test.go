@@ -95,7 +95,7 @@ func TestContainerHelpers(t *testing.T) {
 	t.Parallel()
 	want := map[Container]string{
 		MP4: "mp4", MKV: "mkv", MOV: "mov", ASF: "asf", AVI: "avi", MXF: "mxf", TS: "ts", FLV: "flv",
-		WebM: "webm", MP3: "mp3", AAC: "aac", FLAC: "flac", OGA: "oga", AC3: "ac3", Opus: "opus",
+		WebM: "webm", MP3: "mp3", AAC: "aac", FLAC: "flac", OGA: "oga", AC3: "ac3", Opus: "opus", AMR: "amr",
 	}
 	require.Len(t, containers, len(want))
 	for c, ext := range want {
@@ -105,7 +105,7 @@ func TestContainerHelpers(t *testing.T) {
 		require.Equal(t, !videoOK, c.AudioOnly(), c)
 		require.NotEmpty(t, audioCodecsIn[c], c)
 	}
-	require.Empty(t, Container("amr").Ext())
+	require.Empty(t, Container("3gp").Ext())
 	require.Equal(t, "jpg", JPG.Ext())
 	require.Equal(t, "png", PNG.Ext())
 	require.Empty(t, ImageFormat("gif").Ext())

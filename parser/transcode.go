@@ -8,20 +8,19 @@ import (
 // Ranges of the transcoding parameters, as OSS documents them for
 // video/concat and video/convert (which share them).
 const (
-	maxFPS        = 240
-	maxCRF        = 51
-	maxSide       = 4096
-	minGOP        = 1
-	maxGOP        = 100_000
-	defaultGOP    = 150
-	minVideoRate  = 10_000
-	maxVideoRate  = 100_000_000
-	maxBufSize    = 200_000_000
-	minAudioRate  = 1_000
-	maxAudioRate  = 10_000_000
-	maxAudioQ     = 100
-	maxChannels   = 8
-	amrNotSupport = "this build of ossemu cannot encode AMR (Debian's FFmpeg has no AMR encoder)"
+	maxFPS       = 240
+	maxCRF       = 51
+	maxSide      = 4096
+	minGOP       = 1
+	maxGOP       = 100_000
+	defaultGOP   = 150
+	minVideoRate = 10_000
+	maxVideoRate = 100_000_000
+	maxBufSize   = 200_000_000
+	minAudioRate = 1_000
+	maxAudioRate = 10_000_000
+	maxAudioQ    = 100
+	maxChannels  = 8
 )
 
 // pixFmts are the accepted pixfmt values; yuva420p needs vp9.
@@ -39,9 +38,6 @@ func parseTranscode(ps paramSet, c *Concat) error {
 		return err
 	}
 	f, _ := ps.str("f")
-	if f == "amr" {
-		return invalid("parameter f: value amr: %s", amrNotSupport)
-	}
 	if !Container(f).valid() {
 		return notOneOf("f", f, strings.Join(containerNames(), "|"))
 	}
@@ -169,11 +165,8 @@ func parseRate(ps paramSet, v *VideoOptions) error {
 // parseAudio reads and cross-checks the audio parameters.
 func parseAudio(ps paramSet) (*AudioOptions, error) {
 	a := &AudioOptions{}
-	if raw, _ := ps.str("acodec"); raw == "amr" {
-		return nil, invalid("parameter acodec: value amr: %s", amrNotSupport)
-	}
 	codec, err := ps.enum("acodec", "", string(AudioMP3), string(AudioVorbis), string(AudioAAC),
-		string(AudioFLAC), string(AudioAC3), string(AudioOpus), string(AudioPCM))
+		string(AudioFLAC), string(AudioAC3), string(AudioOpus), string(AudioPCM), string(AudioAMR))
 	if err != nil {
 		return nil, err
 	}

@@ -37,8 +37,7 @@ func (p *Pipeline) Action() string {
 // Container is an output container (`f`).
 type Container string
 
-// Containers accepted by video/concat. AMR is refused at parse time (Debian's
-// FFmpeg has no AMR encoder).
+// Containers accepted by video/concat.
 const (
 	MP4  Container = "mp4"
 	MKV  Container = "mkv"
@@ -55,6 +54,7 @@ const (
 	OGA  Container = "oga"
 	AC3  Container = "ac3"
 	Opus Container = "opus"
+	AMR  Container = "amr"
 )
 
 // VideoCodec is `vcodec`.
@@ -79,6 +79,7 @@ const (
 	AudioAC3    AudioCodec = "ac3"
 	AudioOpus   AudioCodec = "opus"
 	AudioPCM    AudioCodec = "pcm"
+	AudioAMR    AudioCodec = "amr" // AMR-NB at 8 kHz, AMR-WB at 16 kHz; mono
 )
 
 // Opt is the 0/1/2 option of fpsopt, sopt, vbopt and abopt:

@@ -2,16 +2,19 @@
 # Installs the system packages ossemu needs on Debian 12: the libav (FFmpeg 5.1)
 # development libraries that go-astiav links against, pkg-config and gcc for
 # cgo, the ffmpeg/ffprobe CLIs (used only by tests, benchmarks and the
-# testdata script), Node.js/npm for the ali-oss SDK test, the PostgreSQL
-# server for the cluster tests (scripts/start-postgres.sh runs a private
-# instance; the package's own service is not needed), and a Go toolchain
+# testdata script), the AMR-NB and AMR-WB encoder libraries (opencore-amrnb,
+# vo-amrwbenc: Debian's FFmpeg decodes AMR but cannot encode it, so ossemu
+# calls them through cgo), Node.js/npm for the ali-oss SDK test, the
+# PostgreSQL server for the cluster tests (scripts/start-postgres.sh runs a
+# private instance; the package's own service is not needed), and a Go toolchain
 # when none is installed (Debian 12's own Go is too old, so Go 1.23 comes from
 # bookworm-backports and fetches the go.mod toolchain through the module proxy).
 set -euo pipefail
 SUDO=""
 [ "$(id -u)" -ne 0 ] && SUDO="sudo"
 pkgs=(pkg-config gcc ffmpeg libavcodec-dev libavformat-dev libavfilter-dev
-      libavutil-dev libswscale-dev libswresample-dev libavdevice-dev ca-certificates postgresql)
+      libavutil-dev libswscale-dev libswresample-dev libavdevice-dev
+      libopencore-amrnb-dev libvo-amrwbenc-dev ca-certificates postgresql)
 command -v node >/dev/null 2>&1 || pkgs+=(nodejs)
 command -v npm >/dev/null 2>&1 || pkgs+=(npm)
 missing=()

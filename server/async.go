@@ -180,9 +180,9 @@ func (s *Server) checkTarget(ctx context.Context, bucket, key string, pl *parser
 	return nil
 }
 
-// syncProcess answers ?x-oss-process. Video actions exist only in the
-// asynchronous form, so they get the error that says so; other (image)
-// processing is not implemented by ossemu.
+// syncProcess answers ?x-oss-process. ossemu performs no synchronous
+// processing: the parser's refusal says which call to use for the actions
+// it performs asynchronously, and that it performs no other.
 func (s *Server) syncProcess(w http.ResponseWriter, r *http.Request, bucket, key string) error {
 	process := r.URL.Query().Get("x-oss-process")
 	if process == "" && r.Method == http.MethodPost {
@@ -195,19 +195,7 @@ func (s *Server) syncProcess(w http.ResponseWriter, r *http.Request, bucket, key
 			process = v.Get("x-oss-process")
 		}
 	}
-	action := strings.TrimSpace(strings.SplitN(strings.SplitN(process, "|", 2)[0], ",", 2)[0])
-	if strings.HasPrefix(action, "video/") {
-		return osserr.New(osserr.InvalidArgument,
-			"%s supports only asynchronous processing; send it with x-oss-async-process", action)
-	}
-	return osserr.New(osserr.NotImplemented, "synchronous processing (%s) is not supported by ossemu", orUnset(action))
-}
-
-func orUnset(s string) string {
-	if s == "" {
-		return "no operation given"
-	}
-	return s
+	return parser.RefuseSync(process)
 }
 
 // errNoTasks is returned by the task API when no queue is configured.

@@ -230,7 +230,10 @@ func TestAsyncProcessRawRequests(t *testing.T) {
 		{"with =", "x-oss-async-process=", "x-oss-async-process=" + proc, true, 200, `"TaskId":"MediaConvert-`},
 		{"percent-encoded", "x-oss-async-process", "x-oss-async-process=" + strings.ReplaceAll(proc, "|", "%7C"), true, 200, `"EventId":"`},
 		{"process in the query", "x-oss-async-process=" + url.QueryEscape(proc), "", true, 200, `"RequestId":"`},
-		{"sync video", "x-oss-process", "x-oss-process=" + proc, true, 400, "only asynchronous"},
+		{"sync video", "x-oss-process", "x-oss-process=" + proc, true, 400, "video/sprite is performed only asynchronously: send it with POST /&lt;object&gt;?x-oss-async-process"},
+		{"sync snapshot", "x-oss-process", "x-oss-process=video/snapshot,t_1000", true, 400, "ossemu does not perform video/snapshot, synchronously or asynchronously; it performs only video/concat and video/sprite"},
+		{"sync image", "x-oss-process", "x-oss-process=image/resize,w_100", true, 400, "<Code>InvalidArgument</Code><Message>ossemu does not perform image/resize"},
+		{"async snapshot", "x-oss-async-process", "x-oss-async-process=video/snapshot,t_1000|sys/saveas,o_" + b64("s.jpg"), true, 400, "unknown action video/snapshot: ossemu performs only video/concat and video/sprite, asynchronously"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			status, body := post(t, tc.query, tc.body, tc.signed)

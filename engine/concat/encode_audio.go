@@ -8,6 +8,7 @@ import (
 	"github.com/asticode/go-astiav"
 	"github.com/asticode/go-astikit"
 
+	"github.com/ossemu/ossemu/engine/amr"
 	"github.com/ossemu/ossemu/engine/libav"
 	"github.com/ossemu/ossemu/osserr"
 	"github.com/ossemu/ossemu/parser"
@@ -77,12 +78,18 @@ func vorbisLadder(b int64) []int64 {
 }
 
 func openAudioEncoderAt(ap *audioPlan, bitrate int64, mux *libav.Muxer, c *astikit.Closer) (*libav.Encoder, libav.AudioShape, error) {
+	if ap.opts.Codec == parser.AudioAMR {
+		return openAMREncoder(ap, bitrate, mux, c)
+	}
 	e, err := libav.NewEncoder(audioEncoderName(ap.opts), mux, c)
 	if err != nil {
 		return nil, libav.AudioShape{}, err
 	}
 	cc := e.CodecContext
 	shape := libav.AudioShape{SampleRate: ap.rate, Layout: pickLayout(e.Codec, ap.layout, ap.channels), Format: pickSampleFormat(e.Codec, ap.opts)}
+	if ap.opts.Codec == parser.AudioOpus {
+		shape.Layout = vorbisLayout(ap.channels)
+	}
 	cc.SetSampleRate(shape.SampleRate)
 	cc.SetChannelLayout(shape.Layout)
 	cc.SetSampleFormat(shape.Format)
@@ -200,4 +207,33 @@ func pickSampleFormat(c *astiav.Codec, a *parser.AudioOptions) astiav.SampleForm
 		return fmts[0]
 	}
 	return astiav.SampleFormatFltp
+}
+
+// openAMREncoder opens AMR-NB (8 kHz) or AMR-WB (16 kHz) through
+// engine/amr: mono S16 in, one stored AMR frame per packet out, at the
+// speech mode nearest to bitrate (0: the highest).
+func openAMREncoder(ap *audioPlan, bitrate int64, mux *libav.Muxer, c *astikit.Closer) (*libav.Encoder, libav.AudioShape, error) {
+	v, err := amr.ForSampleRate(ap.rate)
+	if err != nil {
+		return nil, libav.AudioShape{}, osserr.Wrap(osserr.InvalidArgument, err, "parameter ar: %v", err)
+	}
+	x, err := amr.NewCodec(v, bitrate)
+	if err != nil {
+		return nil, libav.AudioShape{}, err
+	}
+	c.Add(x.Close)
+	e, err := libav.NewFrameEncoder(x, mux, c)
+	if err != nil {
+		return nil, libav.AudioShape{}, err
+	}
+	return e, libav.AudioShape{SampleRate: v.SampleRate(), Layout: astiav.ChannelLayoutMono, Format: astiav.SampleFormatS16}, nil
+}
+
+// vorbisLayout is the Vorbis channel order for n channels, the only
+// layouts libopus takes beyond stereo (its 4-channel one is quad, not 4.0).
+func vorbisLayout(n int) astiav.ChannelLayout {
+	if n == 4 {
+		return astiav.ChannelLayoutQuad
+	}
+	return defaultLayout(n)
 }

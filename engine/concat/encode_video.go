@@ -52,6 +52,14 @@ func openVideoEncoder(vp *videoPlan, f parser.Container, preset string, threads 
 	}
 
 	opts := videoCodecOptions(vp, preset, threads)
+	if f == parser.AVI && vp.opts.Codec != parser.VP9 {
+		// AVI stores no timestamps, only chunk order: B-frames give the
+		// video negative DTS, libavformat then shifts every stream by the
+		// reorder delay rounded up to whole audio frames (AVI's audio time
+		// base is one codec frame) and the AVI muxer fills the gap with
+		// empty audio chunks. Without reordering DTS equal PTS from 0.
+		opts["bf"] = "0"
+	}
 	tag := astiav.CodecTag(0)
 	switch {
 	case vp.opts.Codec == parser.H265 && (f == parser.MP4 || f == parser.MOV):

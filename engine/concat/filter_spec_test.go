@@ -70,11 +70,6 @@ func TestPlanHelpers(t *testing.T) {
 	require.Equal(t, astiav.NewRational(30000, 1001), rateRational(29.97))
 	require.Equal(t, astiav.NewRational(25, 1), rateRational(25))
 	require.Equal(t, astiav.NewRational(25, 2), rateRational(12.5))
-	require.Equal(t, 48000, adaptRate(44100, parser.AudioOpus, parser.MKV))
-	require.Equal(t, 44100, adaptRate(48000, parser.AudioMP3, parser.FLV))
-	require.Equal(t, 48000, adaptRate(44100, parser.AudioPCM, parser.MXF))
-	require.Equal(t, 32000, adaptRate(22050, parser.AudioAC3, parser.MKV))
-	require.Equal(t, 22050, adaptRate(22050, parser.AudioAAC, parser.MP4))
 	require.Equal(t, int64(192_000), nearestAC3(200_000))
 	require.Equal(t, int64(5_184_000), defaultVideoBitrate(1920, 1080, 25))
 }

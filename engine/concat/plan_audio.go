@@ -25,15 +25,6 @@ const (
 	defaultChannels   = 2
 )
 
-// Sample rates each codec or container can hold, for adapting a rate taken
-// from the align clip (an explicit ar was already checked by the parser).
-var (
-	opusRates = []int{8000, 12000, 16000, 24000, 48000}
-	ac3Rates  = []int{32000, 44100, 48000}
-	mp3Rates  = []int{8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000}
-	flvRates  = []int{11025, 22050, 44100}
-)
-
 func planAudio(o *parser.AudioOptions, f parser.Container, ref *clipSource) (*audioPlan, error) {
 	ap := &audioPlan{opts: o, rate: defaultSampleRate, channels: defaultChannels, layout: astiav.ChannelLayoutStereo}
 	var refBitrate int64
@@ -50,21 +41,18 @@ func planAudio(o *parser.AudioOptions, f parser.Container, ref *clipSource) (*au
 		}
 		refBitrate = ref.in.Bitrate(ref.audio)
 	}
+	// Explicit values were checked by the parser; defaults from the align
+	// clip move to what the codec in the container can hold.
+	limits := parser.AudioLimitsOf(f, o.Codec)
 	if o.SampleRate > 0 {
 		ap.rate = o.SampleRate
 	} else {
-		ap.rate = adaptRate(ap.rate, o.Codec, f)
+		ap.rate = limits.SampleRate(ap.rate)
 	}
 	if o.Channels > 0 {
 		ap.channels = o.Channels
-	}
-	switch {
-	case o.Codec == parser.AudioMP3 && ap.channels > 2, f == parser.FLV && ap.channels > 2:
-		ap.channels = 2
-	case o.Codec == parser.AudioAC3 && ap.channels > 6:
-		ap.channels = 6
-	case ap.channels > 8:
-		ap.channels = 8
+	} else {
+		ap.channels = limits.Channels(ap.channels)
 	}
 	if !ap.layout.Valid() || ap.layout.NbChannels() != ap.channels || !namedLayout(ap.layout) {
 		ap.layout = defaultLayout(ap.channels)
@@ -77,42 +65,6 @@ func planAudio(o *parser.AudioOptions, f parser.Container, ref *clipSource) (*au
 		}
 	}
 	return ap, nil
-}
-
-// adaptRate moves a rate the codec or container cannot hold to the nearest
-// one it can (MXF: 48 kHz only).
-func adaptRate(rate int, c parser.AudioCodec, f parser.Container) int {
-	var allowed []int
-	switch {
-	case f == parser.MXF:
-		return 48000
-	case f == parser.FLV && c == parser.AudioMP3:
-		allowed = flvRates
-	case c == parser.AudioOpus:
-		allowed = opusRates
-	case c == parser.AudioAC3:
-		allowed = ac3Rates
-	case c == parser.AudioMP3:
-		allowed = mp3Rates
-	case c == parser.AudioAAC && rate > 96000:
-		return 96000
-	default:
-		return rate
-	}
-	best := allowed[len(allowed)-1]
-	for _, r := range allowed {
-		if abs(r-rate) < abs(best-rate) {
-			best = r
-		}
-	}
-	return best
-}
-
-func abs(n int) int {
-	if n < 0 {
-		return -n
-	}
-	return n
 }
 
 // namedLayout reports a layout libav can name (not "3 channels"), which the

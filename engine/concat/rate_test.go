@@ -10,6 +10,7 @@ import (
 
 	"github.com/ossemu/ossemu/engine/internal/enginetest"
 	"github.com/ossemu/ossemu/osserr"
+	"github.com/ossemu/ossemu/parser"
 )
 
 func ctBitrate(t testing.TB, p enginetest.Probe, kind string) float64 {
@@ -144,10 +145,11 @@ func TestConcatOptions(t *testing.T) {
 	p = video("pixfmt_yuv422p")
 	require.Equal(t, "yuv422p", p.Streams[0].PixFmt)
 
-	// MXF: a frame rate it cannot store is refused clearly.
-	_, err := ctRun(t, store, "pre.mov", "video/concat,f_mxf,vcodec_h264,acodec_pcm,fps_15"+enginetest.SaveAs("o.mxf"))
+	// MXF: a frame rate it cannot store is refused at submission, naming
+	// both parameters.
+	_, err := parser.Parse("video/concat,f_mxf,vcodec_h264,acodec_pcm,fps_15" + enginetest.SaveAs("o.mxf"))
 	require.True(t, osserr.Is(err, osserr.InvalidArgument), "%v", err)
-	require.Contains(t, err.Error(), "mxf")
+	require.Contains(t, err.Error(), "parameters f and fps")
 }
 
 // An ab outside what libvorbis or libopus take at this rate and layout is

@@ -18,6 +18,9 @@ func newOutput(p *plan, path string, preset string, threads int) (_ *output, err
 		}
 	}()
 	muxName := p.format.MuxerName()
+	if amr3GPP(p) {
+		muxName = "3gp" // FFmpeg's mp4 mode has no AMR tag; 3GPP MP4 has
+	}
 	if p.spec.Segment != nil {
 		muxName = "segment"
 	}
@@ -66,13 +69,27 @@ func newOutput(p *plan, path string, preset string, threads int) (_ *output, err
 // options.
 func muxerOptions(p *plan, path string) map[string]string {
 	if seg := p.spec.Segment; seg != nil {
-		return segmentOptions(seg, path)
+		opts := segmentOptions(seg, path)
+		if amr3GPP(p) {
+			opts["segment_format"] = "3gp"
+			opts["segment_format_options"] += ":brand=mp42"
+		}
+		return opts
 	}
-	switch p.format {
-	case parser.MP4, parser.MOV:
+	switch {
+	case amr3GPP(p):
+		return map[string]string{"movflags": "+faststart", "brand": "mp42"}
+	case p.format == parser.MP4 || p.format == parser.MOV:
 		return map[string]string{"movflags": "+faststart"}
 	}
 	return nil
+}
+
+// amr3GPP reports an MP4 output with AMR audio: it is written by the mov
+// muxer in 3GP mode (an ISO file with samr/sawb sample entries, as 3GPP
+// TS 26.244 stores AMR), branded mp42 like FFmpeg's MP4 files.
+func amr3GPP(p *plan) bool {
+	return p.format == parser.MP4 && p.audio != nil && p.audio.opts.Codec == parser.AudioAMR
 }
 
 // close frees everything newOutput allocated; it may be called more
