@@ -254,7 +254,7 @@ func TestProcessRefusals(t *testing.T) {
 		{"out of range", []string{"-i", mkv, "video/sprite,f_jpg,sw_5"},
 			"emulator process: InvalidArgument: parameter sw: value 5 out of range [32, 4096]\n"},
 		{"unknown action", []string{"-i", mkv, "video/snapshot,t_1000"},
-			"emulator process: InvalidArgument: unknown action video/snapshot\n"},
+			"emulator process: InvalidArgument: unknown action video/snapshot: ossemu performs only video/concat and video/sprite, asynchronously (x-oss-async-process)\n"},
 		{"missing parameter", []string{"-i", mkv, "video/sprite,sw_64"},
 			"emulator process: MissingArgument: video/sprite: parameter f is required\n"},
 		{"missing clip file", []string{"-i", mkv, "video/concat,f_mp4,vcodec_h264,acodec_aac/pre,o_" + enc("intro.mp4")},
