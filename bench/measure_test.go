@@ -28,15 +28,16 @@ type measure struct {
 	// threads is the CPU time of the process's busiest threads (emulator
 	// only), largest first.
 	threads []time.Duration
-	load    string // /proc/loadavg's three averages when the run began
+	load    string  // /proc/loadavg's three averages when the run began
+	others  float64 // cores other users kept busy just before the run
 }
 
 // cores is the average number of cores the run kept busy.
 func (m measure) cores() float64 { return m.cpu.Seconds() / m.wall.Seconds() }
 
 func (m measure) String() string {
-	return fmt.Sprintf("%6.2fs wall %6.2fs CPU (%.2f cores) %4d MB peak RSS [load %s]",
-		m.wall.Seconds(), m.cpu.Seconds(), m.cores(), m.rssKB>>10, m.load)
+	return fmt.Sprintf("%6.2fs wall %6.2fs CPU (%.2f cores) %4d MB peak RSS [load %s, others %.2f cores]",
+		m.wall.Seconds(), m.cpu.Seconds(), m.cores(), m.rssKB>>10, m.load, m.others)
 }
 
 // median of one field over the runs: the figure to compare with another
@@ -134,7 +135,8 @@ func loadAvg(b *testing.B) string {
 // wall, user+system CPU and ru_maxrss (KiB on Linux).
 func runCmd(b *testing.B, name string, args ...string) measure {
 	b.Helper()
-	m := measure{load: loadAvg(b)}
+	others := waitIdle(b)
+	m := measure{load: loadAvg(b), others: others}
 	cmd := exec.Command(name, args...)
 	start := time.Now()
 	out, err := cmd.CombinedOutput()
