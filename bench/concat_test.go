@@ -103,12 +103,14 @@ func BenchmarkConcatVsCLI(b *testing.B) {
 		for i := range n {
 			// Alternate which side goes first, so neither always finds the
 			// page cache and CPU frequency the other left behind.
+			emu := func() { record(&ours, "ossemu", concatEmulator(b, bin, data, secs)) }
+			ref := func() { record(&cli, "ffmpeg", runCmd(b, "ffmpeg", concatCLI(src, secs, cliOut)...)) }
 			if i%2 == 0 {
-				ours = append(ours, concatEmulator(b, bin, data, secs))
-				cli = append(cli, runCmd(b, "ffmpeg", concatCLI(src, secs, cliOut)...))
+				emu()
+				ref()
 			} else {
-				cli = append(cli, runCmd(b, "ffmpeg", concatCLI(src, secs, cliOut)...))
-				ours = append(ours, concatEmulator(b, bin, data, secs))
+				ref()
+				emu()
 			}
 		}
 		requireConcatOutput(b, cliOut, secs)
@@ -128,13 +130,10 @@ func BenchmarkConcatRSSFlat(b *testing.B) {
 	for b.Loop() {
 		var short, long []measure
 		for range n {
-			short = append(short, concatEmulator(b, bin, data, 60))
-			long = append(long, concatEmulator(b, bin, data, 240))
+			record(&short, "2×60 s", concatEmulator(b, bin, data, 60))
+			record(&long, "2×240 s", concatEmulator(b, bin, data, 240))
 		}
-		fmt.Printf("\nconcat peak RSS, 2×60 s against 2×240 s cuts (%d runs each)\n", n)
-		for i := range short {
-			fmt.Printf("  run %d  2×60 s  %s\n  run %d  2×240 s %s\n", i+1, short[i], i+1, long[i])
-		}
+		fmt.Printf("concat peak RSS, 2×60 s against 2×240 s cuts (%d runs each)\n", n)
 		s, l := median(short, rssOf), median(long, rssOf)
 		fmt.Printf("  median peak RSS 2×60 s %.0f MB, 2×240 s %.0f MB: 4-minute/1-minute %.3f (target ≤ 1.05, both ≤ 300 MB)\n", s, l, l/s)
 		b.ReportMetric(s, "1min-MB")

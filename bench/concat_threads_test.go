@@ -62,13 +62,13 @@ func BenchmarkConcatCLIThreads(b *testing.B) {
 		ms := make([][]measure, len(variants))
 		for range n {
 			for i, v := range variants {
-				ms[i] = append(ms[i], runCmd(b, "ffmpeg", v.args...))
+				record(&ms[i], fmt.Sprintf("variant %d", i+1), runCmd(b, "ffmpeg", v.args...))
 			}
 		}
 		requireConcatOutput(b, out, secs)
-		fmt.Printf("\nffmpeg CLI thread budgets on the concat job (%d runs each, alternating; medians)\n", n)
+		fmt.Printf("ffmpeg CLI thread budgets on the concat job (%d runs each, alternating; medians)\n", n)
 		for i, v := range variants {
-			fmt.Printf("  %-58s %6.2fs wall %6.2fs CPU (%.2f cores) %4.0f MB  loads: %s\n", v.name,
+			fmt.Printf("  %d. %-58s %6.2fs wall %6.2fs CPU (%.2f cores) %4.0f MB  loads: %s\n", i+1, v.name,
 				median(ms[i], wallOf), median(ms[i], cpuOf), median(ms[i], cpuOf)/median(ms[i], wallOf), median(ms[i], rssOf), loads(ms[i]))
 		}
 	}

@@ -12,7 +12,9 @@
 //	go test ./bench/ -run '^$' -bench SpriteVsCLI -benchtime 1x -timeout 60m
 //	OSSEMU_S3_SERVER_BIN=/path/to/versitygw go test ./bench/ -run '^$' -bench ObjectIO -benchtime 1x
 //
-// OSSEMU_BENCH_RUNS sets the runs per side (default 3). Source clips are
+// OSSEMU_BENCH_RUNS sets the runs per side (default 3); OSSEMU_BENCH_IDLE
+// (cores, e.g. 0.3) holds each run back until other users keep at most
+// that many cores busy (for at most OSSEMU_BENCH_IDLE_WAIT, default 15m). Source clips are
 // rendered once with the ffmpeg CLI into OSSEMU_BENCH_CACHE (default
 // <user cache dir>/ossemu-bench), outside the repository. Every figure is
 // printed with the load average at its start: on a shared machine, rerun

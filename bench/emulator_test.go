@@ -189,9 +189,10 @@ func runTask(b *testing.B, bin, dataDir, key, process string, check func(*emulat
 	b.Helper()
 	ctx, cancel := context.WithTimeout(b.Context(), 30*time.Minute)
 	defer cancel()
+	others := waitIdle(b)
 	e := startEmulator(b, bin, dataDir)
 	defer e.stop()
-	m := measure{load: loadAvg(b)}
+	m := measure{load: loadAvg(b), others: others}
 	stopPerf := startPerf(b, e.pid(), fmt.Sprintf("%s-%d", strings.ReplaceAll(b.Name(), "/", "-"), time.Now().Unix()))
 	threads0 := threadCPU(b, e.pid())
 	stopThreads := threadSampler(b, e.pid())

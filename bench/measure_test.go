@@ -28,15 +28,16 @@ type measure struct {
 	// threads is the CPU time of the process's busiest threads (emulator
 	// only), largest first.
 	threads []time.Duration
-	load    string // /proc/loadavg's three averages when the run began
+	load    string  // /proc/loadavg's three averages when the run began
+	others  float64 // cores other users kept busy just before the run
 }
 
 // cores is the average number of cores the run kept busy.
 func (m measure) cores() float64 { return m.cpu.Seconds() / m.wall.Seconds() }
 
 func (m measure) String() string {
-	return fmt.Sprintf("%6.2fs wall %6.2fs CPU (%.2f cores) %4d MB peak RSS [load %s]",
-		m.wall.Seconds(), m.cpu.Seconds(), m.cores(), m.rssKB>>10, m.load)
+	return fmt.Sprintf("%6.2fs wall %6.2fs CPU (%.2f cores) %4d MB peak RSS [load %s, others %.2f cores]",
+		m.wall.Seconds(), m.cpu.Seconds(), m.cores(), m.rssKB>>10, m.load, m.others)
 }
 
 // median of one field over the runs: the figure to compare with another
@@ -134,7 +135,8 @@ func loadAvg(b *testing.B) string {
 // wall, user+system CPU and ru_maxrss (KiB on Linux).
 func runCmd(b *testing.B, name string, args ...string) measure {
 	b.Helper()
-	m := measure{load: loadAvg(b)}
+	others := waitIdle(b)
+	m := measure{load: loadAvg(b), others: others}
 	cmd := exec.Command(name, args...)
 	start := time.Now()
 	out, err := cmd.CombinedOutput()
@@ -146,16 +148,23 @@ func runCmd(b *testing.B, name string, args ...string) measure {
 	return m
 }
 
-// compare prints every run and the medians of two sides, and reports the
-// wall ratio ours/theirs (below 1: ossemu is faster) as a metric.
+// record appends a finished run to a side's list and prints it at once,
+// so a long benchmark shows its progress.
+func record(list *[]measure, side string, m measure) {
+	*list = append(*list, m)
+	line := fmt.Sprintf("  %-8s run %d: %s", side, len(*list), m)
+	if m.engine > 0 {
+		line += fmt.Sprintf(" engine %.2fs, threads' CPU s: %s", m.engine.Seconds(), threadList(m.threads))
+	}
+	fmt.Println(line)
+}
+
+// compare prints the medians of two sides and reports the wall ratio
+// ours/theirs (below 1: ossemu is faster) as a metric.
 func compare(b *testing.B, title, ours, theirs string, a, c []measure) float64 {
 	b.Helper()
-	fmt.Printf("\n%s (%d runs each, alternating)\n", title, len(a))
-	for i := range a {
-		fmt.Printf("  run %d  %-8s %s  engine %.2fs, threads' CPU s: %s\n", i+1, ours, a[i], a[i].engine.Seconds(), threadList(a[i].threads))
-		fmt.Printf("  run %d  %-8s %s\n", i+1, theirs, c[i])
-	}
 	ratio := median(a, wallOf) / median(c, wallOf)
+	fmt.Printf("%s: medians of %d alternating runs\n", title, len(a))
 	fmt.Printf("  median %-8s %6.2fs wall %6.2fs CPU %4.0f MB\n", ours, median(a, wallOf), median(a, cpuOf), median(a, rssOf))
 	fmt.Printf("  median %-8s %6.2fs wall %6.2fs CPU %4.0f MB\n", theirs, median(c, wallOf), median(c, cpuOf), median(c, rssOf))
 	fmt.Printf("  wall ratio %s/%s %.3f, CPU ratio %.3f\n", ours, theirs, ratio, median(a, cpuOf)/median(c, cpuOf))

@@ -163,7 +163,8 @@ func BenchmarkObjectIO(b *testing.B) {
 			key := "obj-" + sz.name
 			var ours, theirs [2][]float64 // put, get
 			for i := range sz.rounds {
-				loads := loadAvg(b)
+				others := waitIdle(b)
+				loads := fmt.Sprintf("%s, others %.2f cores", loadAvg(b), others)
 				rounds := []func(){
 					func() {
 						p, g := ioRound(b, ossC, key, body, sz.ops)

@@ -106,8 +106,9 @@ func threadList(ts []time.Duration) string {
 
 // startPerf records the process with `perf record -g` into
 // $OSSEMU_BENCH_PERF/<name>.data when that variable names a directory
-// (to see where the emulator's time goes); stop ends the recording.
-// Without it, it does nothing.
+// (to see where the emulator's time goes); OSSEMU_BENCH_PERF_ARGS replaces
+// "record -F 499 -g" (e.g. "stat -e context-switches,cpu-migrations").
+// stop ends the recording. Without OSSEMU_BENCH_PERF it does nothing.
 func startPerf(b *testing.B, pid int, name string) (stop func()) {
 	b.Helper()
 	dir := os.Getenv("OSSEMU_BENCH_PERF")
@@ -116,7 +117,11 @@ func startPerf(b *testing.B, pid int, name string) (stop func()) {
 	}
 	require.NoError(b, os.MkdirAll(dir, 0o755))
 	out := filepath.Join(dir, name+".data")
-	cmd := exec.Command("perf", "record", "-F", "499", "-g", "-p", fmt.Sprint(pid), "-o", out)
+	args := strings.Fields(os.Getenv("OSSEMU_BENCH_PERF_ARGS"))
+	if len(args) == 0 {
+		args = []string{"record", "-F", "499", "-g"}
+	}
+	cmd := exec.Command("perf", append(args, "-p", fmt.Sprint(pid), "-o", out)...)
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 	require.NoError(b, cmd.Start(), "perf record")
 	time.Sleep(200 * time.Millisecond) // perf attaches asynchronously; no signal says when

@@ -37,13 +37,13 @@ func BenchmarkSpriteVsCLI(b *testing.B) {
 				var sheets, cliSheets int
 				for i := range n {
 					emu := func() {
-						ours = append(ours, runTask(b, bin, data, spriteSrcKey, process, func(_ *emulator, v taskView) {
+						record(&ours, "ossemu", runTask(b, bin, data, spriteSrcKey, process, func(_ *emulator, v taskView) {
 							sheets = len(v.Targets)
 						}))
 					}
 					ref := func() {
 						dir := b.TempDir()
-						cli = append(cli, runCmd(b, "ffmpeg", "-hide_banner", "-loglevel", "error", "-y",
+						record(&cli, "ffmpeg", runCmd(b, "ffmpeg", "-hide_banner", "-loglevel", "error", "-y",
 							"-i", src, "-an", "-vf", sc.filters, "-q:v", "3", filepath.Join(dir, "%03d.jpg")))
 						files, err := os.ReadDir(dir)
 						require.NoError(b, err)

@@ -25,18 +25,29 @@ type blob struct {
 func (bl blob) etag() string { return storage.ETag(bl.md5) }
 
 // writeBlob streams body into a new blob while hashing it and checks the
-// expected size and MD5. On any error nothing is left behind.
+// expected size and MD5. On any error nothing is left behind. The blob is
+// renamed and synced while the hashes catch up with the copy (MD5 is the
+// slowest part of a PUT), so the fsyncs and the hashing overlap; a body
+// that then fails its check is removed again.
 func (b *Backend) writeBlob(ctx context.Context, bucket string, body io.Reader, opts storage.PutOptions) (blob, error) {
 	m := md5.New()
 	c := crc64.New(crcTable)
+	hc := startHashes(m, c)
+	defer hc.wait()
 	var n int64
 	rel, err := b.storeBlob(bucket, "w-*", func(tmp io.Writer) error {
 		var err error
-		if n, err = copyHashed(ctx, tmp, body, m, c); err != nil {
+		if n, err = hc.copy(ctx, tmp, body); err != nil {
 			return storage.BodyError(err, "write body")
 		}
-		return storage.CheckBody(n, m.Sum(nil), opts)
+		return nil
 	})
+	hc.wait()
+	if err == nil {
+		if err = storage.CheckBody(n, m.Sum(nil), opts); err != nil {
+			b.removeBlob(rel)
+		}
+	}
 	if err != nil {
 		return blob{}, err
 	}
