@@ -232,5 +232,12 @@ func (r *clipRun) endGraph(s *streamState, emit func(*astiav.Frame) error) error
 	if r.limit > 0 {
 		end = min(end, r.limit)
 	}
+	if s == r.video && r.o.venc != nil && r.o.vNext == 0 {
+		// A picture shorter than one output frame period (0.5 s at fps_1,
+		// say) has nothing fps would keep: the EOF rounds to frame 0. The
+		// output would then lack the video track the request asked for, so
+		// the first clip with pictures shows one frame of it.
+		end = max(end, 1/r.o.rate.Float64())
+	}
 	return s.chain.End(int64(math.Ceil(end/s.tb.Float64())), emit)
 }

@@ -87,11 +87,13 @@ func (o *output) videoTime() float64 { return float64(o.vNext) / o.rate.Float64(
 func (o *output) audioTime() float64 { return float64(o.aPos) / float64(o.srate) }
 
 // emitVideo encodes the clip's local frame n (numbered from the clip's
-// start at the output rate). Frames past t are dropped; a gap is filled
-// with the previous frame.
+// start at the output rate). Frames past t are dropped, except the
+// output's first when the clips so far round to no frame at all (see
+// clipRun.endGraph); a gap is filled with the previous frame.
 func (o *output) emitVideo(f *astiav.Frame, n int64) error {
 	g := o.videoAt(o.clipStart) + n
-	if g < o.vNext || (o.vLimit >= 0 && g >= o.vLimit) {
+	first := o.vNext == 0 && o.vLimit == 0
+	if g < o.vNext || (o.vLimit >= 0 && g >= o.vLimit && !first) {
 		return nil
 	}
 	if err := o.fillVideo(g); err != nil {

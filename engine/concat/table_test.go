@@ -51,9 +51,9 @@ func TestConcatTable(t *testing.T) {
 }
 
 // tableSeconds is how much of pre.mov (3 s) a case encodes: 0.5 s, or two
-// frame periods at a low fps (all of pre.mov at 0.5 fps). A clip shorter
-// than one output frame period comes out without video frames (the fps
-// filter rounds its one frame away), which is not what the table checks.
+// frame periods at a low fps (all of pre.mov at 0.5 fps), so the output has
+// at least two frames and ffprobe a frame rate to check. (A clip shorter
+// than one period comes out as one frame: TestConcatShorterThanOneFrame.)
 func tableSeconds(c testutil.ConcatCase) float64 {
 	if c.Axis == "fps" {
 		fps, _ := strconv.ParseFloat(c.Value, 64)
