@@ -132,7 +132,7 @@ func benchCLIArgs(b *testing.B, job benchJob, out string) []string {
 		joins += fmt.Sprintf("[v%d][a%d]", i, i)
 	}
 	graph += fmt.Sprintf("%sconcat=n=%d:v=1:a=1[v][a]", joins, len(clips))
-	vopts := videoCodecOptions(pl.video, job.Preset, job.Threads)
+	vopts := videoCodecOptions(pl.video, job.Preset, job.Threads, false)
 	args = append(args, "-filter_complex", graph, "-map", "[v]", "-map", "[a]",
 		"-c:v", "libx264", "-threads", strconv.Itoa(job.Threads), "-g", strconv.Itoa(pl.video.opts.GOP),
 		"-b:v", strconv.FormatInt(pl.video.bitrate, 10))

@@ -19,7 +19,7 @@ type clipRun struct {
 	ctx     context.Context
 	o       *output
 	src     *clipSource
-	threads int
+	threads threads
 	limit   float64 // t in seconds; 0 = to the end
 	srcRate float64 // nominal video rate, for frames without a duration
 
@@ -36,7 +36,7 @@ type clipRun struct {
 }
 
 // runClip appends one clip to the output.
-func runClip(ctx context.Context, o *output, src *clipSource, threads int) error {
+func runClip(ctx context.Context, o *output, src *clipSource, threads threads) error {
 	r := &clipRun{ctx: ctx, o: o, src: src, threads: threads, limit: src.clip.Duration.Seconds(), c: astikit.NewCloser()}
 	defer r.c.Close()
 	if err := r.open(); err != nil {
@@ -75,31 +75,31 @@ func (r *clipRun) open() error {
 	r.c.Add(r.pending.Free)
 
 	in := r.src.in
-	mk := func(st *astiav.Stream, decode bool, threads int) (*streamState, error) {
+	mk := func(st *astiav.Stream, decode bool, decThreads, filterThreads int) (*streamState, error) {
 		s := &streamState{st: st, tb: st.TimeBase(), start: in.StartTime(st)}
 		s.origin = s.start + astiav.RescaleQ(r.src.clip.Start.Microseconds(), astiav.NewRational(1, 1_000_000), st.TimeBase())
 		// Reading starts at the stream's start; seek moves this to ss.
 		s.nextPts = s.start
 		if decode {
-			d, err := in.OpenDecoder(st, threads, nil)
+			d, err := in.OpenDecoder(st, decThreads, nil)
 			if err != nil {
 				return nil, clipError(r.src.name(), err)
 			}
 			s.dec = d
 		}
-		s.chain = libav.NewChain(st.CodecParameters().MediaType() == astiav.MediaTypeAudio, s.tb, threads)
+		s.chain = libav.NewChain(st.CodecParameters().MediaType() == astiav.MediaTypeAudio, s.tb, filterThreads)
 		r.c.Add(s.chain.Close)
 		return s, nil
 	}
 	var err error
 	if st := r.src.video; st != nil {
 		r.srcRate = in.FrameRate(st)
-		if r.video, err = mk(st, r.o.venc != nil, r.threads); err != nil {
+		if r.video, err = mk(st, r.o.venc != nil, r.threads.decoder(), r.threads.filter()); err != nil {
 			return err
 		}
 	}
 	if st := r.src.audio; st != nil {
-		if r.audio, err = mk(st, r.o.aenc != nil, 1); err != nil {
+		if r.audio, err = mk(st, r.o.aenc != nil, 1, 1); err != nil {
 			return err
 		}
 	}

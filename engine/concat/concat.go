@@ -36,7 +36,7 @@ func (e *Engine) Run(ctx context.Context, spec *parser.Concat, saveas parser.Sav
 	if spec.Segment != nil {
 		path = segmentPattern(t.WorkDir, p.format)
 	}
-	threads := max(t.Threads, 1)
+	threads := newThreads(t.Threads)
 	o, err := newOutput(p, path, e.cfg.VideoPreset, threads)
 	if err != nil {
 		return nil, err

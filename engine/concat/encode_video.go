@@ -26,7 +26,7 @@ func videoEncoderName(c parser.VideoCodec) string {
 // openVideoEncoder opens the video encoder for the plan: size, pixel format
 // and time base 1/fps; GOP g; either a target bitrate (vb, or the
 // resolution-based default) or CRF with optional VBV maxrate/bufsize.
-func openVideoEncoder(vp *videoPlan, f parser.Container, preset string, threads int, mux *libav.Muxer, c *astikit.Closer) (*libav.Encoder, error) {
+func openVideoEncoder(vp *videoPlan, f parser.Container, preset string, threads threads, mux *libav.Muxer, c *astikit.Closer) (*libav.Encoder, error) {
 	e, err := libav.NewEncoder(videoEncoderName(vp.opts.Codec), mux, c)
 	if err != nil {
 		return nil, err
@@ -46,12 +46,16 @@ func openVideoEncoder(vp *videoPlan, f parser.Container, preset string, threads 
 		gop = 150
 	}
 	cc.SetGopSize(gop)
-	cc.SetThreadCount(max(threads, 1))
+	n, threadedLookahead := threads.cores, false
+	if vp.opts.Codec == parser.H264 {
+		n, threadedLookahead = threads.encoder(s.Width, s.Height)
+	}
+	cc.SetThreadCount(n)
 	if vp.bitrate > 0 {
 		cc.SetBitRate(vp.bitrate)
 	}
 
-	opts := videoCodecOptions(vp, preset, threads)
+	opts := videoCodecOptions(vp, preset, n, threadedLookahead)
 	if f == parser.AVI && vp.opts.Codec != parser.VP9 {
 		// AVI stores no timestamps, only chunk order: B-frames give the
 		// video negative DTS, libavformat then shifts every stream by the
@@ -76,7 +80,7 @@ func openVideoEncoder(vp *videoPlan, f parser.Container, preset string, threads 
 // videoCodecOptions are the encoder-specific options: the x264/x265 preset
 // (server setting), CRF and VBV for x264/x265, and for VP9 a
 // deadline/cpu-used pair matched to the same preset name.
-func videoCodecOptions(vp *videoPlan, preset string, threads int) map[string]string {
+func videoCodecOptions(vp *videoPlan, preset string, threads int, threadedLookahead bool) map[string]string {
 	o := vp.opts
 	opts := map[string]string{}
 	crf := strconv.FormatFloat(o.CRF, 'f', -1, 64)
@@ -107,8 +111,8 @@ func videoCodecOptions(vp *videoPlan, preset string, threads int) map[string]str
 				opts["x264-params"] = "nal-hrd=cbr:"
 			}
 		}
-		if o.Codec == parser.H264 {
-			opts["x264-params"] += x264Threading
+		if o.Codec == parser.H264 && !threadedLookahead {
+			opts["x264-params"] += x264InlineLookahead
 		}
 		if o.Codec == parser.H265 {
 			params := fmt.Sprintf("log-level=error:pools=%d", max(threads, 1))
@@ -139,15 +143,14 @@ func videoCodecOptions(vp *videoPlan, preset string, threads int) map[string]str
 	return opts
 }
 
-// x264Threading keeps x264's lookahead in the thread that feeds the
-// encoder (sync-lookahead=0) instead of a thread of its own. The threaded
-// lookahead is one more busy thread than the task's budget and buffers
-// bframes+1 extra full-size frames between it and the frame threads: about
-// 30 MB at 1080p, a tenth of the job's peak memory. The lookahead's
-// decisions are the same either way (same rc-lookahead, same PSNR and
-// bitrate within 0.01 dB / 0.2%); on a machine whose cores are already
-// shared out by the thread budget it costs no wall time.
-const x264Threading = "sync-lookahead=0"
+// x264InlineLookahead keeps x264's lookahead in the thread that feeds
+// the encoder (sync-lookahead=0) instead of a thread of its own, for a task
+// whose thread budget gives it no spare core (see threads.encoder). The
+// threaded lookahead is one more busy thread and buffers bframes+1 extra
+// full-size frames between it and the frame threads (about 30 MB at
+// 1080p). The lookahead's decisions are the same either way (same
+// rc-lookahead, same PSNR and bitrate within 0.01 dB / 0.2%).
+const x264InlineLookahead = "sync-lookahead=0"
 
 func fourCC(s string) astiav.CodecTag {
 	return astiav.CodecTag(uint32(s[0]) | uint32(s[1])<<8 | uint32(s[2])<<16 | uint32(s[3])<<24)

@@ -20,7 +20,7 @@ import (
 // shared ctx; the first error is the run's. When join returns, both
 // goroutines have ended and every queued frame is freed, so the output is
 // the caller's alone again.
-func join(ctx context.Context, o *output, clips []*clipSource, threads int) error {
+func join(ctx context.Context, o *output, clips []*clipSource, threads threads) error {
 	g, gctx := errgroup.WithContext(ctx)
 	st := newEncodeStage(gctx)
 	o.stage = st

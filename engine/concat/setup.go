@@ -10,7 +10,7 @@ import (
 
 // newOutput creates the muxer at path (a file, or a segment pattern),
 // opens the encoders the plan needs and writes the header.
-func newOutput(p *plan, path string, preset string, threads int) (_ *output, err error) {
+func newOutput(p *plan, path string, preset string, threads threads) (_ *output, err error) {
 	o := &output{plan: p, c: astikit.NewCloser()}
 	defer func() {
 		if err != nil {
