@@ -20,10 +20,23 @@ type Task struct {
 	Created time.Time
 	// WorkDir is a private scratch directory; outputs are written there.
 	WorkDir string
-	// Threads is the run's codec thread budget.
+	// Threads is the run's thread budget: how many cores it may keep busy.
 	Threads int
 	// Progress receives 0–100; nil when nobody listens.
 	Progress func(percent int)
+}
+
+// DecoderThreads is a frame-threaded video decoder's thread count for a
+// task's budget (Task.Threads), chosen as libavcodec's automatic count chooses it for a
+// process that has the machine to itself: one thread more than the cores,
+// so a core whose frame waits on a reference still has a frame to decode.
+// A one-core budget (several workers sharing the machine) gets one thread,
+// which competes for no other worker's core.
+func DecoderThreads(budget int) int {
+	if budget <= 1 {
+		return 1
+	}
+	return budget + 1
 }
 
 // Output is one file a run wrote under Task.WorkDir, and the object it

@@ -1,12 +1,13 @@
 package concat
 
+import "github.com/ossemu/ossemu/engine"
+
 // threads shares a task's thread budget (engine.Task.Threads, the cores
 // this task may keep busy) out among the libav threads of one
 // concatenation, the way FFmpeg's own automatic choice does for a process
 // that has the machine to itself:
 //
-//   - frame-threaded decoders get one thread more than the cores, so a core
-//     whose frame waits on a reference still has a frame to decode;
+//   - frame-threaded decoders get engine.DecoderThreads;
 //   - x264 gets 1.5 frame threads per core and its lookahead on a thread of
 //     its own, so the stage feeding it never waits for the lookahead.
 //
@@ -23,12 +24,7 @@ type threads struct {
 func newThreads(budget int) threads { return threads{cores: max(budget, 1)} }
 
 // decoder is a clip decoder's frame-and-slice thread count.
-func (t threads) decoder() int {
-	if t.cores == 1 {
-		return 1
-	}
-	return t.cores + 1
-}
+func (t threads) decoder() int { return engine.DecoderThreads(t.cores) }
 
 // filter is a filter graph's slice-thread count.
 func (t threads) filter() int { return t.cores }

@@ -158,7 +158,7 @@ func (r *spriteRun) openDecoder(context.Context) error {
 		opts = map[string]string{"skip_frame": "nokey"}
 	}
 	var err error
-	if r.cap.dec, err = r.in.OpenDecoder(r.v, r.task.Threads, opts); err != nil {
+	if r.cap.dec, err = r.in.OpenDecoder(r.v, engine.DecoderThreads(r.task.Threads), opts); err != nil {
 		return err
 	}
 	r.cap.sel = newSelector(r.spec, r.dur)
