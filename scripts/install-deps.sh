@@ -4,7 +4,8 @@
 # cgo, the ffmpeg/ffprobe CLIs (used only by tests, benchmarks and the
 # testdata script), the AMR-NB and AMR-WB encoder libraries (opencore-amrnb,
 # vo-amrwbenc: Debian's FFmpeg decodes AMR but cannot encode it, so ossemu
-# calls them through cgo), Node.js/npm for the ali-oss SDK test, the
+# calls them through cgo), libjpeg-turbo (sprite sheets' JPEG encoder, through
+# cgo), Node.js/npm for the ali-oss SDK test, the
 # PostgreSQL server for the cluster tests (scripts/start-postgres.sh runs a
 # private instance; the package's own service is not needed), and a Go toolchain
 # when none is installed (Debian 12's own Go is too old, so Go 1.23 comes from
@@ -14,7 +15,8 @@ SUDO=""
 [ "$(id -u)" -ne 0 ] && SUDO="sudo"
 pkgs=(pkg-config gcc ffmpeg libavcodec-dev libavformat-dev libavfilter-dev
       libavutil-dev libswscale-dev libswresample-dev libavdevice-dev
-      libopencore-amrnb-dev libvo-amrwbenc-dev ca-certificates postgresql)
+      libopencore-amrnb-dev libvo-amrwbenc-dev libjpeg62-turbo-dev
+      ca-certificates postgresql)
 command -v node >/dev/null 2>&1 || pkgs+=(nodejs)
 command -v npm >/dev/null 2>&1 || pkgs+=(npm)
 missing=()

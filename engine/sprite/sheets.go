@@ -4,19 +4,20 @@ import (
 	"bufio"
 	"fmt"
 	"image"
-	"image/jpeg"
 	"image/png"
 	"os"
 	"path/filepath"
 	"sync"
 
 	"github.com/ossemu/ossemu/engine"
+	"github.com/ossemu/ossemu/engine/jpeg"
 	"github.com/ossemu/ossemu/osserr"
 	"github.com/ossemu/ossemu/parser"
 )
 
-// jpegQuality is the sheets' JPEG quality: visually clean thumbnails at a
-// moderate size (the ffmpeg CLI's -q:v 2–3 is comparable).
+// jpegQuality is the sheets' JPEG quality on the IJG scale (libjpeg's and
+// image/jpeg's): visually clean thumbnails at a moderate size (the ffmpeg
+// CLI's -q:v 2–3 is comparable).
 const jpegQuality = 90
 
 // sheetNames names a run's sheets through its saveas templates.
@@ -62,30 +63,35 @@ func writeSheet(names sheetNames, dir string, n int, s *sheet) (engine.Output, e
 		Path:   filepath.Join(dir, fmt.Sprintf("sprite-%d.%s", n, names.spec.Format)),
 		Sheet:  s.layout(),
 	}
-	f, err := os.Create(out.Path)
-	if err != nil {
-		return out, osserr.Transient(fmt.Errorf("video/sprite: creating sheet %d: %w", n, err))
-	}
-	defer f.Close()
-	w := bufio.NewWriterSize(f, 1<<20)
+	var err error
 	switch names.spec.Format {
 	case parser.PNG:
 		out.ContentType = "image/png"
-		err = png.Encode(w, img)
+		err = writePNG(out.Path, img)
 	default:
 		out.ContentType = "image/jpeg"
-		err = jpeg.Encode(w, img, &jpeg.Options{Quality: jpegQuality})
-	}
-	if err == nil {
-		err = w.Flush()
-	}
-	if err == nil {
-		err = f.Close()
+		err = jpeg.WriteFile(out.Path, img, jpegQuality)
 	}
 	if err != nil {
 		return out, osserr.Transient(fmt.Errorf("video/sprite: writing sheet %d: %w", n, err))
 	}
 	return out, nil
+}
+
+func writePNG(path string, img *image.RGBA) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	w := bufio.NewWriterSize(f, 1<<20)
+	if err := png.Encode(w, img); err != nil {
+		return err
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	return f.Close()
 }
 
 // sheetWriter encodes finished sheets on its own goroutine, in order, so
