@@ -264,8 +264,15 @@ func (o *output) encode(enc *libav.Encoder, f *astiav.Frame) error {
 }
 
 // endInput encodes the audio tail: the last frames the decoding side
-// produces.
+// produces. A video track that got no frame at all (clips without
+// pictures, together shorter than half a frame period) gets one black
+// frame, so the output still has the track the request asked for.
 func (o *output) endInput() error {
+	if o.venc != nil && o.vNext == 0 {
+		if err := o.encodeVideo(o.black); err != nil {
+			return err
+		}
+	}
 	if o.aenc != nil {
 		return o.drainAudio(true)
 	}
