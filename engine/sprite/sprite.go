@@ -150,6 +150,19 @@ func (r *spriteRun) measure(ctx context.Context) error {
 	return nil
 }
 
+// decoderThreads is the video decoder's thread count. Decoding is nearly
+// all of a sprite task's work and its only parallel part, so above a
+// one-core budget the decoder gets one frame thread more than a concat
+// decoder (which shares the cores with x264): with cores+1 threads, frames
+// waiting on their references left a 2-core machine 12% idle (1.75 cores
+// busy); with cores+2, 1.80, and every-frame capture ran about 7% faster.
+func decoderThreads(budget int) int {
+	if budget <= 1 {
+		return 1
+	}
+	return engine.DecoderThreads(budget) + 1
+}
+
 // openDecoder opens the video decoder (keyframes only in key mode) and
 // the frame selector.
 func (r *spriteRun) openDecoder(context.Context) error {
@@ -158,7 +171,7 @@ func (r *spriteRun) openDecoder(context.Context) error {
 		opts = map[string]string{"skip_frame": "nokey"}
 	}
 	var err error
-	if r.cap.dec, err = r.in.OpenDecoder(r.v, engine.DecoderThreads(r.task.Threads), opts); err != nil {
+	if r.cap.dec, err = r.in.OpenDecoder(r.v, decoderThreads(r.task.Threads), opts); err != nil {
 		return err
 	}
 	r.cap.sel = newSelector(r.spec, r.dur)
