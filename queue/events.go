@@ -8,8 +8,9 @@ import (
 // Event is one change the queue made to a task: it was submitted, claimed
 // by a worker, reported progress, went back to the queue (retry, shutdown,
 // orphan recovery) or ended. Events are fired after the change is
-// committed, from the queue's own state transitions, so a watcher (the web
-// console's live task list) never has to poll the database.
+// committed, from the queue's own state transitions (and, on PostgreSQL,
+// from other nodes' through LISTEN/NOTIFY: relay.go), so a watcher (the
+// web console's live task list) never has to poll the database.
 type Event struct {
 	TaskID   string
 	State    State // the state after the change
