@@ -48,6 +48,16 @@ func finishHookCounter(c *counter) FinishHook {
 	}
 }
 
+// requireNoMoreFinishes fails if a task finishes again within 200ms.
+func (e *env) requireNoMoreFinishes(t *testing.T) {
+	t.Helper()
+	select {
+	case again := <-e.finished:
+		t.Fatalf("%s finished twice", again.ID)
+	case <-time.After(200 * time.Millisecond):
+	}
+}
+
 // A node without a pool cancels a task another node runs: the run stops
 // well before any lease renewal could have told it (the lease is an hour and
 // the progress never changes, so only the cancel's own path can), the task
@@ -87,11 +97,7 @@ func testCancelFromAnotherNode(t *testing.T, st testStore) {
 	require.Zero(t, e.store.count(), "nothing published")
 	require.Equal(t, 1, hooks.get(id), "one notification")
 	require.ErrorIs(t, NewCanceller(b, nil, nil).Cancel(context.Background(), id), ErrFinished)
-	select {
-	case again := <-e.finished:
-		t.Fatalf("%s finished twice", again.ID)
-	case <-time.After(200 * time.Millisecond):
-	}
+	e.requireNoMoreFinishes(t)
 }
 
 // Without the fast paths (on PostgreSQL the notifying trigger is disabled;
@@ -181,11 +187,7 @@ func testCancelRacesWithFinish(t *testing.T, st testStore) {
 		require.Equal(t, 1, hooks.get(fin.ID))
 	}
 	t.Logf("%s: %d of %d runs were cancelled, the others had finished", st.name, cancelled, tasks)
-	select {
-	case again := <-e.finished:
-		t.Fatalf("%s finished twice", again.ID)
-	case <-time.After(200 * time.Millisecond):
-	}
+	e.requireNoMoreFinishes(t)
 }
 
 // A task cancelled while its run's node is dead goes back to the queue
