@@ -35,9 +35,9 @@ type Tasks interface {
 	List(ctx context.Context, o queue.ListOptions) ([]*queue.Task, string, error)
 }
 
-// Canceller stops a queued or running task; *queue.Pool implements it. It
-// returns queue.ErrNotFound or queue.ErrFinished when there is nothing to
-// stop.
+// Canceller stops a queued or running task; *queue.Canceller implements it
+// (on any node of a cluster), as does *queue.Pool. It returns
+// queue.ErrNotFound or queue.ErrFinished when there is nothing to stop.
 type Canceller interface {
 	Cancel(ctx context.Context, id string) error
 }

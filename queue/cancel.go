@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"sync"
 
 	"github.com/ossemu/ossemu/osserr"
 )
@@ -29,35 +28,94 @@ var ErrFinished = errors.New("queue: the task has already ended")
 // errCancelled is the cause given to a running task's context by Cancel.
 var errCancelled = errors.New("queue: task cancelled")
 
-// Cancel stops task id. A queued task ends at once: Failed with code
-// TaskCancelled, its finish hook (the notification) committed in the same
-// transaction. A running task's run is stopped; it ends the same way when
-// its processor returns, and publishes nothing. Cancel returns
-// ErrNotFound for an unknown task and ErrFinished for one that has ended.
-func (p *Pool) Cancel(ctx context.Context, id string) error {
-	t, err := p.q.cancelQueued(ctx, id, p.cfg.OnFinish)
-	if err != nil {
-		return err
-	}
-	if t != nil {
-		if p.cfg.Finished != nil {
-			p.cfg.Finished(t)
+// Canceller cancels tasks from any node of the queue's store: it needs no
+// Pool, so an api node (which runs no tasks) cancels with one. How a cancel
+// travels:
+//
+//   - A queued task ends at once, in the database: Failed with code
+//     TaskCancelled, its finish hook (the notification) committed in the
+//     same transaction.
+//   - A running task's row is marked (cancel_requested). The node running
+//     it stops the run: at once when that is this process; within one
+//     LISTEN/NOTIFY delivery on PostgreSQL (the tasks_cancel_requested
+//     trigger; a few milliseconds); and in any case at the run's next
+//     lease renewal, whose UPDATE returns the mark. A run renews when its
+//     progress changes (checked every min(ProgressInterval, LeaseTimeout/3))
+//     and at least every LeaseTimeout/3, so without the notification (the
+//     LISTEN connection was down) the worst case is LeaseTimeout/3 plus
+//     one check: about 11s with the defaults (30s lease, 1s progress).
+//   - The stopped run fails the task with TaskCancelled and publishes
+//     nothing, through the same guarded finish as any outcome (only the
+//     run holding the lease can end the task), so a cancel racing with the
+//     task's end still leaves exactly one final state: whichever committed
+//     first. A run that had finished processing publishes and succeeds.
+//   - A marked task that goes back to the queue instead (its node died, or
+//     shut down, or a transient failure raced with the cancel) is stopped
+//     by the next run that claims it, before its processor starts.
+type Canceller struct {
+	q        *Queue
+	onFinish FinishHook
+	finished func(*Task)
+}
+
+// NewCanceller returns a Canceller over q. onFinish runs in the
+// transaction that fails a queued task, and finished after it commits, as
+// Config.OnFinish and Config.Finished do for the pool (either may be nil).
+func NewCanceller(q *Queue, onFinish FinishHook, finished func(*Task)) *Canceller {
+	return &Canceller{q: q, onFinish: onFinish, finished: finished}
+}
+
+// Cancel stops task id (see Canceller). It returns ErrNotFound for an
+// unknown task and ErrFinished for one that has ended.
+func (c *Canceller) Cancel(ctx context.Context, id string) error {
+	for ctx.Err() == nil {
+		t, err := c.q.cancelQueued(ctx, id, c.onFinish)
+		if err != nil {
+			return err
 		}
-		return nil
+		if t != nil {
+			if c.finished != nil {
+				c.finished(t)
+			}
+			return nil
+		}
+		marked, err := c.q.requestCancel(ctx, id)
+		if err != nil {
+			return err
+		}
+		if marked {
+			c.q.running.cancel(id) // the fast path: this process runs it
+			return nil
+		}
+		cur, err := c.q.Get(ctx, id)
+		if err != nil {
+			return err
+		}
+		if cur.State.Final() {
+			return ErrFinished
+		}
+		// Queued again between the reads (a retry): try once more.
 	}
-	cur, err := p.q.Get(ctx, id)
+	return ctx.Err()
+}
+
+// Cancel stops task id with the pool's finish hooks: see Canceller.
+func (p *Pool) Cancel(ctx context.Context, id string) error {
+	return NewCanceller(p.q, p.cfg.OnFinish, p.cfg.Finished).Cancel(ctx, id)
+}
+
+// requestCancel marks id for cancelling if it is running; false when it
+// was not. On PostgreSQL the mark's trigger notifies every node (relay.go).
+func (q *Queue) requestCancel(ctx context.Context, id string) (bool, error) {
+	res, err := q.w.ExecContext(ctx, `UPDATE tasks SET cancel_requested = 1 WHERE id = ? AND state = 'running'`, id)
 	if err != nil {
-		return err
+		return false, fmt.Errorf("queue: cancel: %w", err)
 	}
-	switch {
-	case cur.State.Final():
-		return ErrFinished
-	case cur.State == Running:
-		p.runs.cancel(id)
-		return nil
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("queue: cancel: %w", err)
 	}
-	// Queued again between the two reads (a retry): try once more.
-	return p.Cancel(ctx, id)
+	return n > 0, nil
 }
 
 // cancelQueued fails id if it is queued, with hook in the same transaction;
@@ -88,51 +146,6 @@ func (q *Queue) cancelQueued(ctx context.Context, id string, hook FinishHook) (*
 	}
 	q.emit(t.ID, t.State, t.Progress)
 	return t, nil
-}
-
-// runRegistry knows how to stop each running task of a pool. A Cancel that
-// arrives between the claim and the run's registration is remembered and
-// applied when the run registers. The zero value is ready to use.
-type runRegistry struct {
-	mu      sync.Mutex
-	stops   map[string]context.CancelCauseFunc
-	pending map[string]bool
-}
-
-// track makes ctx cancellable by Cancel for task id; untrack must be called
-// when the run ends.
-func (r *runRegistry) track(ctx context.Context, id string) (context.Context, func()) {
-	ctx, stop := context.WithCancelCause(ctx)
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.stops == nil {
-		r.stops, r.pending = map[string]context.CancelCauseFunc{}, map[string]bool{}
-	}
-	r.stops[id] = stop
-	if r.pending[id] {
-		delete(r.pending, id)
-		stop(errCancelled)
-	}
-	return ctx, func() {
-		r.mu.Lock()
-		defer r.mu.Unlock()
-		delete(r.stops, id)
-		stop(nil)
-	}
-}
-
-// cancel stops the run of id, or remembers the request until it registers.
-func (r *runRegistry) cancel(id string) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if stop, ok := r.stops[id]; ok {
-		stop(errCancelled)
-		return
-	}
-	if r.pending == nil {
-		r.stops, r.pending = map[string]context.CancelCauseFunc{}, map[string]bool{}
-	}
-	r.pending[id] = true
 }
 
 // cancelled is the error a run stopped by Cancel fails with: permanent, so

@@ -62,11 +62,19 @@ func TestCancelRunningTaskStopsItsRun(t *testing.T) {
 func TestCancelBeforeTheRunRegisters(t *testing.T) {
 	t.Parallel()
 	var r runRegistry
-	r.cancel("a")
+	require.False(t, r.cancel("a"), "a task this process never claimed is another node's")
+	r.claimed("a", false)
+	require.True(t, r.cancel("a"))
 	ctx, untrack := r.track(context.Background(), "a")
 	defer untrack()
 	require.Error(t, cancelled(ctx))
+	r.claimed("b", false)
 	other, untrackOther := r.track(context.Background(), "b")
 	untrackOther()
 	require.NoError(t, cancelled(other), "ending a run is not a cancel")
+	require.False(t, r.cancel("b"), "an ended run is forgotten")
+	r.claimed("c", true) // claimed again after a cancel marked it
+	marked, untrackMarked := r.track(context.Background(), "c")
+	defer untrackMarked()
+	require.Error(t, cancelled(marked))
 }

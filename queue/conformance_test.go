@@ -100,6 +100,12 @@ func conformanceCases() []conformanceCase {
 		{"NodesClaimEachTaskOnce", testNodesClaimEachTaskOnce},
 		{"DeadNodesTaskRunsElsewhere", testDeadNodesTaskRunsElsewhere},
 		{"LiveLeaseSurvivesNodeStart", testLiveLeaseSurvivesNodeStart},
+		// Cancels and events across nodes (cluster_test.go).
+		{"CancelFromAnotherNode", testCancelFromAnotherNode},
+		{"CancelMarkFoundAtLeaseRenewal", testCancelMarkFoundAtLeaseRenewal},
+		{"CancelRacesWithFinish", testCancelRacesWithFinish},
+		{"CancelledOrphanIsNotRunAgain", testCancelledOrphanIsNotRunAgain},
+		{"EventsReachOtherNodes", testEventsReachOtherNodes},
 	}
 }
 

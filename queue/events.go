@@ -8,8 +8,9 @@ import (
 // Event is one change the queue made to a task: it was submitted, claimed
 // by a worker, reported progress, went back to the queue (retry, shutdown,
 // orphan recovery) or ended. Events are fired after the change is
-// committed, from the queue's own state transitions, so a watcher (the web
-// console's live task list) never has to poll the database.
+// committed, from the queue's own state transitions (and, on PostgreSQL,
+// from other nodes' through LISTEN/NOTIFY: relay.go), so a watcher (the
+// web console's live task list) never has to poll the database.
 type Event struct {
 	TaskID   string
 	State    State // the state after the change
@@ -34,7 +35,10 @@ type broadcaster struct {
 // Subscribe returns a channel of every task change from now on and a
 // function that ends the subscription (closing the channel; safe to call
 // more than once). The channel is also closed when the subscriber falls
-// eventBuffer events behind.
+// eventBuffer events behind, or, on PostgreSQL, when the changes of other
+// nodes may have been missed (the LISTEN connection reconnected): the
+// subscriber then re-reads what it shows and subscribes again. On
+// PostgreSQL the channel carries every node's changes (relay.go).
 func (q *Queue) Subscribe() (<-chan Event, func()) {
 	return q.events.subscribe()
 }
@@ -55,6 +59,17 @@ func (b *broadcaster) drop(ch chan Event) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if _, ok := b.subs[ch]; ok {
+		delete(b.subs, ch)
+		close(ch)
+	}
+}
+
+// dropAll ends every subscription (closing the channels): the events may
+// have a gap, so each subscriber re-reads and subscribes again.
+func (b *broadcaster) dropAll() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for ch := range b.subs {
 		delete(b.subs, ch)
 		close(ch)
 	}

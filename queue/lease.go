@@ -55,17 +55,26 @@ func (q *Queue) claim(ctx context.Context, token string, lease time.Duration, su
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("queue: claim: %w", err)
 	}
-	q.emit(t.ID, Running, 0) // events.go
+	q.running.claimed(t.ID, t.cancelRequested) // running.go
+	q.emit(t.ID, Running, 0)                   // events.go
 	return t, nil
 }
 
 // heartbeat extends the lease and records progress; errLeaseLost when the
-// task is no longer this run's.
-func (q *Queue) heartbeat(ctx context.Context, id, token string, progress int, lease time.Duration) error {
-	res, err := q.w.ExecContext(ctx, `UPDATE tasks SET lease_until = ?, progress = ?
-		WHERE id = ? AND state = 'running' AND lease_owner = ?`,
-		ms(q.now().Add(lease)), progress, id, token)
-	return leaseResult(res, err)
+// task is no longer this run's. cancel reports whether a Cancel has marked
+// the task (cancel.go): the renewal doubles as the run's look at the mark.
+func (q *Queue) heartbeat(ctx context.Context, id, token string, progress int, lease time.Duration) (cancel bool, err error) {
+	var mark int
+	err = q.w.QueryRowContext(ctx, `UPDATE tasks SET lease_until = ?, progress = ?
+		WHERE id = ? AND state = 'running' AND lease_owner = ? RETURNING cancel_requested`,
+		ms(q.now().Add(lease)), progress, id, token).Scan(&mark)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return false, errLeaseLost
+	case err != nil:
+		return false, fmt.Errorf("queue: %w", err)
+	}
+	return mark != 0, nil
 }
 
 func leaseResult(res sql.Result, err error) error {

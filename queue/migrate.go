@@ -21,6 +21,7 @@ import (
 //  4. The forgiven and suspect columns (crash.go), appended the same way;
 //     existing rows get 0 for both.
 //  5. The publishing table (journal.go), created when missing.
+//  6. The cancel_requested column (cancel.go): 0 for existing rows.
 //
 // (PostgreSQL databases have versioned migrations instead: postgres.go.)
 
@@ -44,6 +45,7 @@ func migrate(ctx context.Context, db *sql.DB) error {
 		`detail TEXT`,
 		`forgiven INTEGER NOT NULL DEFAULT 0`,
 		`suspect INTEGER NOT NULL DEFAULT 0`,
+		`cancel_requested INTEGER NOT NULL DEFAULT 0`,
 	} {
 		name, _, _ := strings.Cut(col, " ")
 		if has, err := hasColumn(ctx, tx, name); err != nil || has {

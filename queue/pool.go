@@ -20,7 +20,6 @@ type Pool struct {
 	cfg   Config
 	log   *slog.Logger
 	ready chan struct{}
-	runs  runRegistry // stops running tasks for Cancel (cancel.go)
 	// started is when Run began: suspects run only Config.Settle after it
 	// (crash.go).
 	started time.Time

@@ -23,6 +23,10 @@ import (
 //   - New and re-queued tasks wake every node's idle pool through
 //     LISTEN/NOTIFY (the tasks_added and tasks_requeued triggers), not only
 //     the submitting node's.
+//   - Task changes and cancel requests reach every node through
+//     LISTEN/NOTIFY too (triggers of migration 4; relay.go): the console of
+//     an api node sees the tasks workers run, and a cancel stops a run on
+//     whichever node holds it.
 //   - The schema is versioned (pgMigrations), applied at start by one node
 //     at a time under an advisory lock.
 //   - Leases compare times written by different machines' clocks: keep the
@@ -64,7 +68,7 @@ func WithMaxConns(n int) Option { return func(o *options) { o.maxConns = n } }
 // takes no lock: every node of a cluster opens the same database.
 func OpenURL(ctx context.Context, url string, opts ...Option) (*Queue, error) {
 	o := newOptions(opts)
-	db, err := sqldb.Open(ctx, url, sqldb.Options{MaxConns: o.maxConns, Logger: o.logger})
+	db, err := sqldb.Open(ctx, url, sqldb.Options{MaxConns: o.maxConns, Logger: o.logger, Node: o.node})
 	if err != nil {
 		return nil, fmt.Errorf("queue: %w", err)
 	}
@@ -81,6 +85,7 @@ func OpenURL(ctx context.Context, url string, opts ...Option) (*Queue, error) {
 		now:  time.Now,
 	}
 	sqldb.OnNotify(db, sqldb.TopicTasks, q.poke)
+	q.listenCluster() // relay.go
 	go q.writer()
 	return q, nil
 }
@@ -143,4 +148,7 @@ ALTER TABLE tasks ADD COLUMN detail TEXT;
 ALTER TABLE tasks ADD COLUMN forgiven INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE tasks ADD COLUMN suspect INTEGER NOT NULL DEFAULT 0;
 ` + journalSchema + `;
+`}, {Version: 4, Name: "cancel requests and task events across nodes", SQL: `
+ALTER TABLE tasks ADD COLUMN cancel_requested INTEGER NOT NULL DEFAULT 0;
+` + pgNotifySchema + `
 `}}

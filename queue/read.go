@@ -11,7 +11,7 @@ import (
 
 const taskColumns = `seq, id, type, event_id, request_id, action, bucket, object, process, topic, sources,
 	state, attempts, lease_until, progress, targets, code, message,
-	created_at, started_at, finished_at, next_run_at, forgiven, suspect`
+	created_at, started_at, finished_at, next_run_at, forgiven, suspect, cancel_requested`
 
 // ErrNotFound is returned by Get for an unknown task id.
 var ErrNotFound = errors.New("queue: no such task")
@@ -28,7 +28,7 @@ func scanTask(row scanner) (*Task, int64, error) {
 	)
 	if err := row.Scan(&seq, &t.ID, &t.Type, &t.EventID, &t.RequestID, &t.Action, &t.Bucket, &t.Object,
 		&t.Process, &t.Topic, &src, &t.State, &t.Attempts, &lease, &t.Progress, &tgt,
-		&t.Code, &t.Message, &created, &started, &fin, &next, &t.Forgiven, &t.suspect); err != nil {
+		&t.Code, &t.Message, &created, &started, &fin, &next, &t.Forgiven, &t.suspect, &t.cancelRequested); err != nil {
 		return nil, 0, err
 	}
 	if err := json.Unmarshal([]byte(src), &t.Sources); err != nil {

@@ -27,7 +27,7 @@ func (p *Pool) run(ctx, runCtx context.Context, t *Task, token string) {
 	jobCtx, stopJob := context.WithCancel(limitCtx)
 	defer stopJob()
 	defer context.AfterFunc(runCtx, stopJob)()
-	jobCtx, untrack := p.runs.track(jobCtx, t.ID) // cancel.go
+	jobCtx, untrack := p.q.running.track(jobCtx, t.ID) // running.go
 	defer untrack()
 
 	var progress atomic.Int32
@@ -129,7 +129,8 @@ func describe(err error) (string, string) {
 }
 
 // heartbeat extends the lease and writes throttled progress until stop is
-// closed. Losing the lease cancels the run through lose.
+// closed. Losing the lease cancels the run through lose; a cancel mark on
+// the task stops it as Cancel does.
 func (p *Pool) heartbeat(ctx context.Context, t *Task, token string, progress *atomic.Int32,
 	stop <-chan struct{}, lose context.CancelFunc) {
 	tick := time.NewTicker(min(p.cfg.ProgressInterval, p.cfg.LeaseTimeout/3))
@@ -147,7 +148,7 @@ func (p *Pool) heartbeat(ctx context.Context, t *Task, token string, progress *a
 		if cur == written && time.Since(lastBeat) < p.cfg.LeaseTimeout/3 {
 			continue
 		}
-		err := p.q.heartbeat(ctx, t.ID, token, int(cur), p.cfg.LeaseTimeout)
+		cancel, err := p.q.heartbeat(ctx, t.ID, token, int(cur), p.cfg.LeaseTimeout)
 		switch {
 		case errors.Is(err, errLeaseLost):
 			lose()
@@ -157,6 +158,9 @@ func (p *Pool) heartbeat(ctx context.Context, t *Task, token string, progress *a
 		default:
 			written, lastBeat = cur, time.Now()
 			p.q.emit(t.ID, Running, int(cur)) // events.go
+			if cancel {
+				p.q.running.cancel(t.ID) // a Cancel on another node (cancel.go)
+			}
 		}
 	}
 }
@@ -175,6 +179,9 @@ func (p *Pool) execute(jobCtx, leaseCtx context.Context, t *Task, token, dir str
 	job := &Job{
 		TaskID: t.ID, Action: t.Action, Process: t.Process, Bucket: t.Bucket, Object: t.Object, Storage: p.cfg.Storage,
 		WorkDir: dir, Threads: p.cfg.TaskThreads, CreatedAt: t.CreatedAt, Progress: progress,
+	}
+	if cerr := cancelled(jobCtx); cerr != nil { // cancelled before it started
+		return nil, false, cerr
 	}
 	res, err := p.safeProcess(jobCtx, proc, job)
 	if cerr := cancelled(jobCtx); cerr != nil { // cancel.go

@@ -44,7 +44,8 @@ type Queue struct {
 	now   func() time.Time
 	close sync.Once
 
-	events broadcaster // task changes for watchers (events.go)
+	events  broadcaster // task changes for watchers (events.go)
+	running runRegistry // this process's runs, for Cancel (running.go)
 }
 
 const schema = `
@@ -74,7 +75,8 @@ CREATE TABLE IF NOT EXISTS tasks (
 	action      TEXT NOT NULL DEFAULT '',
 	detail      TEXT,
 	forgiven    INTEGER NOT NULL DEFAULT 0,
-	suspect     INTEGER NOT NULL DEFAULT 0
+	suspect     INTEGER NOT NULL DEFAULT 0,
+	cancel_requested INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS tasks_ready ON tasks(state, next_run_at, seq);
 CREATE INDEX IF NOT EXISTS tasks_state_seq ON tasks(state, seq);

@@ -106,6 +106,10 @@ type Task struct {
 	// suspect marks a task a process death interrupted: it runs alone in a
 	// settled pool until a run of it ends (crash.go).
 	suspect bool
+	// cancelRequested marks a task Cancel found running: whichever run
+	// holds it stops (cancel.go), and a run that claims it again after it
+	// went back to the queue stops at once.
+	cancelRequested bool
 }
 
 // charged is how many runs count against MaxAttempts.

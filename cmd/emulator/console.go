@@ -23,12 +23,10 @@ import (
 
 // newConsole builds the web console (/_ossemu/console/) on the running
 // subsystems; the adapters below map them onto the console's interfaces.
-func newConsole(cfg Config, store storage.Backend, tasks *queue.Queue, pool *queue.Pool,
+// canceller works on every role: an api node's cancel reaches the worker
+// running the task through the shared queue (queue.Canceller).
+func newConsole(cfg Config, store storage.Backend, tasks *queue.Queue, canceller *queue.Canceller,
 	notify *notifyRuntime, v *auth.Verifier, logger *slog.Logger) (http.Handler, error) {
-	var canceller console.Canceller
-	if pool != nil { // an api node runs no pool: its console cannot cancel
-		canceller = pool
-	}
 	c, err := console.New(console.Config{
 		AccessKeyID: cfg.Credentials.AccessKeyID, AccessKeySecret: cfg.Credentials.AccessKeySecret,
 		Region: cfg.Server.Region, Tasks: tasks, Canceller: canceller, Events: tasks, Storage: store,

@@ -76,10 +76,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	// --shutdown-grace to finish running ones while HTTP drains; run
 	// returns after both (submissions during the drain are still queued).
 	poolCtx, stopPool := context.WithCancel(ctx)
-	var pool *queue.Pool
 	waitPool := func() {}
 	if cfg.Cluster.runsTasks() { // an api node never runs media
-		if pool, waitPool, err = startPool(poolCtx, tasks, poolCfg, logger); err != nil {
+		if waitPool, err = startPool(poolCtx, tasks, poolCfg, logger); err != nil {
 			stopPool()
 			return err
 		}
@@ -87,7 +86,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	defer waitPool()
 	defer stopPool()
 	verifier := auth.New(auth.Config{Credentials: cfg.Credentials, Region: cfg.Server.Region})
-	web, err := newConsole(cfg, store, tasks, pool, notify, verifier, logger) // console.go
+	// Any role cancels: a queued task fails here (with its notification), a
+	// running one is stopped by the node running it (queue.Canceller).
+	canceller := queue.NewCanceller(tasks, poolCfg.OnFinish, poolCfg.Finished)
+	web, err := newConsole(cfg, store, tasks, canceller, notify, verifier, logger) // console.go
 	if err != nil {
 		return err
 	}

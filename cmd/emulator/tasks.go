@@ -88,22 +88,21 @@ func (c *Config) poolConfig(store storage.Backend, logger *slog.Logger) queue.Co
 }
 
 // startPool runs the pool until ctx ends; the returned wait blocks until
-// it has stopped (running tasks finished or re-queued). The pool is
-// returned for the console, which cancels tasks through it.
-func startPool(ctx context.Context, q *queue.Queue, pc queue.Config, logger *slog.Logger) (pool *queue.Pool, wait func(), err error) {
-	pool, err = queue.NewPool(q, pc)
+// it has stopped (running tasks finished or re-queued).
+func startPool(ctx context.Context, q *queue.Queue, pc queue.Config, logger *slog.Logger) (wait func(), err error) {
+	pool, err := queue.NewPool(q, pc)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	done := make(chan error, 1)
 	go func() { done <- pool.Run(ctx) }()
 	select {
 	case <-pool.Ready():
 	case err := <-done:
-		return nil, nil, fmt.Errorf("task workers: %w", err)
+		return nil, fmt.Errorf("task workers: %w", err)
 	}
 	logger.Info("task workers started", "workers", pc.Workers, "task_threads", pc.TaskThreads)
-	return pool, func() {
+	return func() {
 		if err := <-done; err != nil {
 			logger.Error("task workers stopped", "err", err)
 		}

@@ -12,7 +12,9 @@ import (
 // Channel is the PostgreSQL notification channel of ossemu's wake-ups. The
 // migrations' triggers call ossemu_wake(topic), which sends
 // "<schema>/<topic>" on it when the transaction commits, so nodes whose
-// tables live in another schema of the same database ignore it.
+// tables live in another schema of the same database ignore it. A trigger
+// that has something to say sends "<schema>/<topic>/<message>" (see
+// OnMessage).
 const Channel = "ossemu"
 
 // The topics the triggers send.
@@ -20,7 +22,14 @@ const (
 	TopicTasks  = "tasks"  // a task became ready to claim
 	TopicNotify = "notify" // a notification message was recorded
 	TopicMNS    = "mns"    // a message became receivable on an MNS queue
+	TopicEvents = "events" // a task changed state or progress (message: see queue)
+	TopicCancel = "cancel" // a running task was asked to stop (message: see queue)
 )
+
+// NodeSetting is the session setting ("ossemu.node") holding the node id
+// given to Open (Options.Node) on every connection, so a trigger can name
+// the node whose transaction fired it: current_setting('ossemu.node', true).
+const NodeSetting = "ossemu.node"
 
 // OnNotify calls fn whenever a transaction that woke topic commits on any
 // node, and once the node's LISTEN connection is up: at the first
@@ -30,6 +39,15 @@ const (
 // call and stops when db is closed. On SQLite OnNotify does nothing: one
 // process owns the database and wakes its loops itself.
 func OnNotify(db *sql.DB, topic string, fn func()) {
+	OnMessage(db, topic, func(string) { fn() })
+}
+
+// OnMessage is OnNotify for topics whose notifications carry a message: fn
+// gets each message sent on topic by any node, in commit order, and ""
+// whenever the LISTEN connection comes up (the first time and after each
+// reconnection), since messages sent while nobody listened are lost. fn
+// must not block. On SQLite OnMessage does nothing.
+func OnMessage(db *sql.DB, topic string, fn func(msg string)) {
 	d, ok := db.Driver().(*pgDriver)
 	if !ok {
 		return
@@ -37,7 +55,7 @@ func OnNotify(db *sql.DB, topic string, fn func()) {
 	d.c.subscribe(topic, fn)
 }
 
-func (c *connector) subscribe(topic string, fn func()) {
+func (c *connector) subscribe(topic string, fn func(string)) {
 	c.mu.Lock()
 	if c.closed {
 		c.mu.Unlock()
@@ -52,7 +70,7 @@ func (c *connector) subscribe(topic string, fn func()) {
 	up := c.listening
 	c.mu.Unlock()
 	if up {
-		fn() // the connection's own wake-up went to the subscribers before this one
+		fn("") // the connection's own wake-up went to the subscribers before this one
 	}
 }
 
@@ -62,29 +80,29 @@ func (c *connector) subscribe(topic string, fn func()) {
 func (c *connector) setListening(up bool) {
 	c.mu.Lock()
 	c.listening = up
-	var fns []func()
+	var fns []func(string)
 	if up {
 		fns = c.callbacks("")
 	}
 	c.mu.Unlock()
 	for _, fn := range fns {
-		fn()
+		fn("")
 	}
 }
 
-// fire calls topic's callbacks.
-func (c *connector) fire(topic string) {
+// fire calls topic's callbacks with msg.
+func (c *connector) fire(topic, msg string) {
 	c.mu.Lock()
 	fns := c.callbacks(topic)
 	c.mu.Unlock()
 	for _, fn := range fns {
-		fn()
+		fn(msg)
 	}
 }
 
 // callbacks lists topic's callbacks ("": every topic's); c.mu is held.
-func (c *connector) callbacks(topic string) []func() {
-	var fns []func()
+func (c *connector) callbacks(topic string) []func(string) {
+	var fns []func(string)
 	for t, list := range c.subs {
 		if topic == "" || t == topic {
 			fns = append(fns, list...)
@@ -138,8 +156,9 @@ func (c *connector) listenOnce(ctx context.Context) (connected bool, err error) 
 		if err != nil {
 			return true, err
 		}
-		if s, topic, ok := strings.Cut(n.Payload, "/"); ok && s == schema {
-			c.fire(topic)
+		if s, rest, ok := strings.Cut(n.Payload, "/"); ok && s == schema {
+			topic, msg, _ := strings.Cut(rest, "/")
+			c.fire(topic, msg)
 		}
 	}
 }

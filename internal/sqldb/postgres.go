@@ -21,6 +21,9 @@ type Options struct {
 	MaxConns int
 	// Logger gets the LISTEN connection's reconnects; nil discards them.
 	Logger *slog.Logger
+	// Node, when set, is this process's node id, given to every connection
+	// as the session setting NodeSetting.
+	Node string
 }
 
 // Open connects to the PostgreSQL database at url (postgres://… or
@@ -36,11 +39,14 @@ func Open(ctx context.Context, url string, o Options) (*sql.DB, error) {
 		// pgx's message may quote the URL, password included.
 		return nil, errors.New("sqldb: the PostgreSQL URL cannot be parsed")
 	}
+	if o.Node != "" {
+		cfg.RuntimeParams[NodeSetting] = o.Node
+	}
 	log := o.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	c := &connector{base: stdlib.GetConnector(*cfg), cfg: cfg, log: log, subs: map[string][]func(){}}
+	c := &connector{base: stdlib.GetConnector(*cfg), cfg: cfg, log: log, subs: map[string][]func(string){}}
 	db := sql.OpenDB(c)
 	n := o.MaxConns
 	if n <= 0 {
@@ -64,9 +70,9 @@ type connector struct {
 	log  *slog.Logger
 
 	mu     sync.Mutex
-	subs   map[string][]func() // topic → callbacks
-	stop   context.CancelFunc  // stops the listener; nil until the first OnNotify
-	done   chan struct{}       // closed when the listener has stopped
+	subs   map[string][]func(string) // topic → callbacks
+	stop   context.CancelFunc        // stops the listener; nil until the first OnNotify
+	done   chan struct{}             // closed when the listener has stopped
 	closed bool
 	// listening is true while the LISTEN connection is up.
 	listening bool

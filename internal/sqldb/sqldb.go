@@ -14,7 +14,9 @@
 //   - Migrate applies PostgreSQL's versioned migrations, one node at a time
 //     under an advisory lock.
 //   - OnNotify wakes idle loops on every node when another node commits new
-//     work (LISTEN/NOTIFY; triggers created by the migrations send them).
+//     work (LISTEN/NOTIFY; triggers created by the migrations send them);
+//     OnMessage delivers the notifications that carry a message (a task's
+//     change, a cancel request) the same way.
 package sqldb
 
 import (
