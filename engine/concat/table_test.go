@@ -103,13 +103,12 @@ func tableSample(accepted []testutil.ConcatCase) []testutil.ConcatCase {
 }
 
 // packetRate is stream v's mean frame rate from its packets' timestamps:
-// frames between the first and the last, over the time between them.
-func packetRate(t *testing.T, p enginetest.Probe, v int) float64 {
+// frames between the first and the last, over the time between them; 0
+// when fewer than two packets carry one.
+func packetRate(p enginetest.Probe, v int) float64 {
 	var pts []float64
 	for _, k := range p.Packets {
-		if k.StreamIndex == v {
-			f, err := strconv.ParseFloat(k.PtsTime, 64)
-			require.NoError(t, err, "packet pts %q", k.PtsTime)
+		if f, err := strconv.ParseFloat(k.PtsTime, 64); k.StreamIndex == v && err == nil {
 			pts = append(pts, f)
 		}
 	}
@@ -165,8 +164,10 @@ func requireTableOutput(t *testing.T, c testutil.ConcatCase, d float64, path str
 		// ASF stores millisecond timestamps and VP9 carries no frame rate
 		// of its own, so for VP9 in ASF ffprobe names none (0/0, 1000/1),
 		// as for the ffmpeg CLI's file; the packets' spacing shows it.
-		require.True(t, inRange(enginetest.Rate(s.AvgFrameRate)) || inRange(enginetest.Rate(s.RFrameRate)) || inRange(packetRate(t, p, v)),
-			"frame rate %s / %s (%g), packets %g, want %s", s.AvgFrameRate, s.RFrameRate, r, packetRate(t, p, v), c.Value)
+		if !inRange(enginetest.Rate(s.AvgFrameRate)) && !inRange(enginetest.Rate(s.RFrameRate)) {
+			pr := packetRate(p, v)
+			require.True(t, inRange(pr), "frame rate %s / %s (%g), packets %g, want %s", s.AvgFrameRate, s.RFrameRate, r, pr, c.Value)
+		}
 	case "pixfmt":
 		got := p.Streams[v].PixFmt
 		require.True(t, got == c.Value || (c.Value == "yuva420p" && got == "yuv420p"), "pixel format %s, want %s", got, c.Value)
