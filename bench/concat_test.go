@@ -101,17 +101,9 @@ func BenchmarkConcatVsCLI(b *testing.B) {
 	for b.Loop() {
 		var ours, cli []measure
 		for i := range n {
-			// Alternate which side goes first, so neither always finds the
-			// page cache and CPU frequency the other left behind.
-			emu := func() { record(&ours, "ossemu", concatEmulator(b, bin, data, secs)) }
-			ref := func() { record(&cli, "ffmpeg", runCmd(b, "ffmpeg", concatCLI(src, secs, cliOut)...)) }
-			if i%2 == 0 {
-				emu()
-				ref()
-			} else {
-				ref()
-				emu()
-			}
+			alternately(i,
+				func() { record(&ours, "ossemu", concatEmulator(b, bin, data, secs)) },
+				func() { record(&cli, "ffmpeg", runCmd(b, "ffmpeg", concatCLI(src, secs, cliOut)...)) })
 		}
 		requireConcatOutput(b, cliOut, secs)
 		compare(b, "concat 2×30 s of 1080p30 → 720p25 H.264 2 Mbps + AAC (target wall ratio ≤ 0.95)", "ossemu", "ffmpeg", ours, cli)

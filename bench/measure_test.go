@@ -148,6 +148,19 @@ func runCmd(b *testing.B, name string, args ...string) measure {
 	return m
 }
 
+// alternately runs one round of both sides: ossemu first on even rounds,
+// the reference first on odd ones, so neither always finds the page cache
+// and CPU frequency the other left behind.
+func alternately(round int, ours, ref func()) {
+	if round%2 == 0 {
+		ours()
+		ref()
+		return
+	}
+	ref()
+	ours()
+}
+
 // record appends a finished run to a side's list and prints it at once,
 // so a long benchmark shows its progress.
 func record(list *[]measure, side string, m measure) {

@@ -49,13 +49,7 @@ func BenchmarkSpriteVsCLI(b *testing.B) {
 						require.NoError(b, err)
 						cliSheets = len(files)
 					}
-					if i%2 == 0 {
-						emu()
-						ref()
-					} else {
-						ref()
-						emu()
-					}
+					alternately(i, emu, ref)
 				}
 				require.Positive(b, sheets)
 				require.Equal(b, cliSheets, sheets, "sheets: ffmpeg CLI against ossemu")
