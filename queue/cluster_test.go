@@ -78,14 +78,8 @@ func testCancelFromAnotherNode(t *testing.T, st testStore) {
 	require.Equal(t, id, <-started)
 	asked := time.Now()
 	require.NoError(t, NewCanceller(b, nil, nil).Cancel(context.Background(), id))
-	select {
-	case at := <-stopped:
-		// The lease is an hour long, so only the cancel can have stopped
-		// the run; how fast is logged, not asserted (shared machines).
-		t.Logf("%s: the run stopped %s after the cancel", st.name, at.Sub(asked))
-	case <-time.After(10 * time.Second):
-		t.Fatal("the run was not stopped")
-	}
+	// The lease is an hour long, so only the cancel can have stopped the run.
+	requireStopped(t, stopped, asked, st.name+": the run stopped %s after the cancel")
 	fin := e.wait(t)
 	require.Equal(t, id, fin.ID)
 	require.Equal(t, Failed, fin.State)
@@ -121,19 +115,27 @@ func testCancelMarkFoundAtLeaseRenewal(t *testing.T, st testStore) {
 	asked := time.Now()
 	_, err := e.q.w.Exec(`UPDATE tasks SET cancel_requested = 1 WHERE id = ?`, id)
 	require.NoError(t, err)
-	select {
-	case at := <-stopped:
-		// Nothing else stops the run (renewals keep its lease), so the
-		// renewal found the mark; expected within LeaseTimeout/3 (300ms)
-		// plus one check (100ms), logged rather than asserted.
-		t.Logf("%s: the run found the mark %s after it was written", st.name, at.Sub(asked))
-	case <-time.After(10 * time.Second):
-		t.Fatal("the lease renewal did not stop the run")
-	}
+	// Nothing else stops the run (renewals keep its lease), so the renewal
+	// found the mark; expected within LeaseTimeout/3 (300ms) plus one check
+	// (100ms).
+	requireStopped(t, stopped, asked, st.name+": the lease renewal found the mark %s after it was written")
 	fin := e.wait(t)
 	require.Equal(t, Failed, fin.State)
 	require.Equal(t, CodeCancelled, fin.Code)
 	require.Zero(t, e.store.count())
+}
+
+// requireStopped waits for a blocked run to report its stop, failing after
+// 10 s, and logs (not asserts: shared machines) how long after asked it
+// came; logf has one %s for that duration.
+func requireStopped(t *testing.T, stopped <-chan time.Time, asked time.Time, logf string) {
+	t.Helper()
+	select {
+	case at := <-stopped:
+		t.Logf(logf, at.Sub(asked))
+	case <-time.After(10 * time.Second):
+		t.Fatal("the run was not stopped")
+	}
 }
 
 // A cancel racing with the end of each of many runs: every task ends in
