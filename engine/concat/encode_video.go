@@ -46,10 +46,7 @@ func openVideoEncoder(vp *videoPlan, f parser.Container, preset string, threads 
 		gop = 150
 	}
 	cc.SetGopSize(gop)
-	n, threadedLookahead := threads.cores, false
-	if vp.opts.Codec == parser.H264 {
-		n, threadedLookahead = threads.encoder(s.Width, s.Height)
-	}
+	n, threadedLookahead := threads.encoder(vp.opts.Codec, s.Width, s.Height)
 	cc.SetThreadCount(n)
 	if vp.bitrate > 0 {
 		cc.SetBitRate(vp.bitrate)

@@ -1,6 +1,9 @@
 package concat
 
-import "github.com/ossemu/ossemu/engine"
+import (
+	"github.com/ossemu/ossemu/engine"
+	"github.com/ossemu/ossemu/parser"
+)
 
 // threads shares a task's thread budget (engine.Task.Threads, the cores
 // this task may keep busy) out among the libav threads of one
@@ -36,10 +39,11 @@ func (t threads) filter() int { return t.cores }
 // a short output shows as a bitrate overshoot of several percent.
 const minThreadedPixels = 640 * 360
 
-// encoder is the video encoder's thread count for w×h pictures, and
-// whether x264 runs its lookahead on a thread of its own.
-func (t threads) encoder(w, h int) (n int, threadedLookahead bool) {
-	if t.cores == 1 || w*h < minThreadedPixels {
+// encoder is the thread count of codec's encoder for w×h pictures, and
+// whether x264 runs its lookahead on a thread of its own. x265 and VP9 get
+// the budget as it is.
+func (t threads) encoder(codec parser.VideoCodec, w, h int) (n int, threadedLookahead bool) {
+	if codec != parser.H264 || t.cores == 1 || w*h < minThreadedPixels {
 		return t.cores, false
 	}
 	return t.cores * 3 / 2, true
