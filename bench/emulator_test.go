@@ -1,7 +1,6 @@
 package bench
 
 import (
-	"bufio"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -12,13 +11,14 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
 	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss/credentials"
 	"github.com/stretchr/testify/require"
+
+	"github.com/ossemu/ossemu/internal/emuproc"
 )
 
 // Credentials, region and bucket of every emulator the benchmarks start.
@@ -48,11 +48,7 @@ func buildEmulator(b *testing.B) string {
 }
 
 // emulator is one running emulator process.
-type emulator struct {
-	cmd    *exec.Cmd
-	URL    string
-	exited chan struct{}
-}
+type emulator struct{ *emuproc.Process }
 
 // startEmulator runs bin on dataDir with one worker (so one task may use
 // every core) and the extra flags, and waits for its listen line.
@@ -61,55 +57,22 @@ func startEmulator(b *testing.B, bin, dataDir string, extra ...string) *emulator
 	args := append([]string{"--addr", "127.0.0.1:0", "--data-dir", dataDir, "--buckets", benchBucket,
 		"--access-key-id", benchAK, "--access-key-secret", benchSK, "--region", benchRegion,
 		"--workers", "1", "--log-level", "warn"}, extra...)
-	cmd := exec.Command(bin, args...)
-	logf, err := os.OpenFile(dataDir+".log", os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+	p, err := emuproc.Start(b.Context(), bin, args, dataDir+".log", time.Minute)
 	require.NoError(b, err)
-	cmd.Stderr = logf
-	stdout, err := cmd.StdoutPipe()
-	require.NoError(b, err)
-	require.NoError(b, cmd.Start())
-	e := &emulator{cmd: cmd, exited: make(chan struct{})}
-	lines := make(chan string, 1)
-	go func() {
-		defer close(e.exited)
-		defer logf.Close()
-		r := bufio.NewReader(stdout)
-		line, _ := r.ReadString('\n')
-		lines <- line
-		io.Copy(io.Discard, r)
-		cmd.Wait()
-	}()
+	e := &emulator{p}
 	b.Cleanup(e.stop)
-	select {
-	case line := <-lines:
-		u, ok := strings.CutPrefix(strings.TrimSpace(line), "ossemu listening on ")
-		require.True(b, ok, "emulator did not start: %q (log in %s.log)", line, dataDir)
-		e.URL = u
-		return e
-	case <-time.After(time.Minute):
-		b.Fatal("emulator did not print its address within a minute")
-		return nil
-	}
+	return e
 }
 
 // stop ends the process with SIGTERM (SIGKILL after 30 s) and waits for it.
 // It may be called more than once.
 func (e *emulator) stop() {
-	select {
-	case <-e.exited:
-		return
-	default:
-	}
-	e.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-e.exited:
-	case <-time.After(30 * time.Second):
-		e.cmd.Process.Kill()
-		<-e.exited
+	if e.Terminate(30*time.Second) != nil {
+		e.Kill()
 	}
 }
 
-func (e *emulator) pid() int { return e.cmd.Process.Pid }
+func (e *emulator) pid() int { return e.Pid() }
 
 // client is an OSS v2 SDK client with no retries. The SDK's own CRC-64
 // checks are off so the client spends no CPU the server comparison would

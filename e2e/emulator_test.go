@@ -1,14 +1,11 @@
 package e2e
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
-	"io"
 	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -19,6 +16,7 @@ import (
 	ossv1 "github.com/aliyun/aliyun-oss-go-sdk/oss"
 	"github.com/stretchr/testify/require"
 
+	"github.com/ossemu/ossemu/internal/emuproc"
 	"github.com/ossemu/ossemu/internal/testutil"
 )
 
@@ -55,48 +53,22 @@ func startEmulatorArgs(t *testing.T, extra []string, buckets ...string) *emulato
 	root := t.TempDir()
 	dir := filepath.Join(root, "data")
 	logPath := filepath.Join(root, "emulator.log")
-	logf, err := os.Create(logPath)
-	require.NoError(t, err)
-	t.Cleanup(func() { logf.Close() })
-
-	cmd := exec.Command(emulatorBin, "--addr", "127.0.0.1:0", "--data-dir", dir,
+	args := append([]string{"--addr", "127.0.0.1:0", "--data-dir", dir,
 		"--buckets", strings.Join(buckets, ","), "--access-key-id", testAK, "--access-key-secret", testSK,
-		"--region", testRegion)
-	cmd.Args = append(cmd.Args, extra...)
-	cmd.Stderr = logf
-	stdout, err := cmd.StdoutPipe()
+		"--region", testRegion}, extra...)
+	p, err := emuproc.Start(context.Background(), emulatorBin, args, logPath, time.Minute)
 	require.NoError(t, err)
-	require.NoError(t, cmd.Start())
-	exited := make(chan struct{})
-	lines := make(chan string, 1)
-	go func() {
-		defer close(exited)
-		r := bufio.NewReader(stdout)
-		line, _ := r.ReadString('\n')
-		lines <- line
-		io.Copy(io.Discard, r)
-		cmd.Wait()
-	}()
 	t.Cleanup(func() {
-		cmd.Process.Kill()
-		<-exited
+		p.Kill()
 		if t.Failed() {
 			if log, err := os.ReadFile(logPath); err == nil {
 				t.Logf("emulator log:\n%s", tail(string(log), 4000))
 			}
 		}
 	})
-	select {
-	case line := <-lines:
-		u, ok := strings.CutPrefix(strings.TrimSpace(line), "ossemu listening on ")
-		require.True(t, ok, "emulator did not start: %q", line)
-		_, port, err := net.SplitHostPort(strings.TrimPrefix(u, "http://"))
-		require.NoError(t, err)
-		return &emulator{URL: u, Port: port, Dir: dir}
-	case <-time.After(time.Minute):
-		t.Fatal("emulator did not print its address within a minute")
-		return nil
-	}
+	_, port, err := net.SplitHostPort(strings.TrimPrefix(p.URL, "http://"))
+	require.NoError(t, err)
+	return &emulator{URL: p.URL, Port: port, Dir: dir}
 }
 
 func tail(s string, n int) string {

@@ -1,18 +1,14 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/base64"
 	"encoding/json"
-	"io"
 	"net/http"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -20,6 +16,7 @@ import (
 	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss/credentials"
 	"github.com/stretchr/testify/require"
 
+	"github.com/ossemu/ossemu/internal/emuproc"
 	"github.com/ossemu/ossemu/internal/testutil"
 )
 
@@ -38,65 +35,44 @@ func buildEmulator(t testing.TB) string {
 	return bin
 }
 
-// child is one running emulator process.
+// child is one running emulator process (p is nil for a child made only
+// to reach a URL).
 type child struct {
-	cmd  *exec.Cmd
-	URL  string
-	done chan error
+	URL string
+	p   *emuproc.Process
 }
 
 // startChild starts the emulator on dataDir and waits for its listen line.
 func startChild(t testing.TB, bin, dataDir string, args ...string) *child {
 	t.Helper()
-	logf, err := os.OpenFile(filepath.Join(dataDir+".log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+	p, err := emuproc.Start(context.Background(), bin, append([]string{"--addr", "127.0.0.1:0", "--data-dir", dataDir,
+		"--buckets", "media", "--access-key-id", childAK, "--access-key-secret", childSK, "--log-level", "info"}, args...),
+		dataDir+".log", time.Minute)
 	require.NoError(t, err)
-	t.Cleanup(func() { logf.Close() })
-	cmd := exec.Command(bin, append([]string{"--addr", "127.0.0.1:0", "--data-dir", dataDir,
-		"--buckets", "media", "--access-key-id", childAK, "--access-key-secret", childSK, "--log-level", "info"}, args...)...)
-	cmd.Stderr = logf
-	stdout, err := cmd.StdoutPipe()
-	require.NoError(t, err)
-	require.NoError(t, cmd.Start())
-	c := &child{cmd: cmd, done: make(chan error, 1)}
-	lines := make(chan string, 1)
-	go func() {
-		r := bufio.NewReader(stdout)
-		line, _ := r.ReadString('\n')
-		lines <- line
-		io.Copy(io.Discard, r)
-		c.done <- cmd.Wait()
-	}()
-	t.Cleanup(func() {
-		if cmd.ProcessState == nil {
-			cmd.Process.Kill()
-		}
-	})
-	select {
-	case line := <-lines:
-		u, ok := strings.CutPrefix(strings.TrimSpace(line), "ossemu listening on ")
-		require.True(t, ok, "emulator did not start: %q (log %s.log)", line, dataDir)
-		c.URL = u
-	case <-time.After(60 * time.Second):
-		t.Fatal("emulator did not start within a minute")
-	}
-	return c
+	t.Cleanup(p.Kill)
+	return &child{URL: p.URL, p: p}
 }
 
 // kill stops the child with SIGKILL, as a crash or OOM kill does.
 func (c *child) kill(t testing.TB) {
 	t.Helper()
-	require.NoError(t, c.cmd.Process.Kill())
-	<-c.done
+	require.NoError(t, c.p.Cmd.Process.Kill())
+	<-c.p.Done()
 }
 
 // terminate sends SIGTERM and returns the process's exit error.
 func (c *child) terminate(t testing.TB) error {
 	t.Helper()
-	require.NoError(t, c.cmd.Process.Signal(syscall.SIGTERM))
 	select {
-	case err := <-c.done:
+	case <-c.p.Done():
+		t.Fatal("the emulator had exited before SIGTERM")
+	default:
+	}
+	err := c.p.Terminate(2 * time.Minute)
+	select {
+	case <-c.p.Done():
 		return err
-	case <-time.After(2 * time.Minute):
+	default:
 		t.Fatal("emulator did not exit after SIGTERM")
 		return nil
 	}

@@ -1,20 +1,19 @@
 package main
 
 import (
-	"bufio"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
 	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss/credentials"
+
+	"github.com/ossemu/ossemu/internal/emuproc"
 )
 
 // The key pair the emulator runs with.
@@ -35,83 +34,37 @@ type emulator struct {
 	bin, dataDir, log string
 	args              []string
 
-	cmd    *exec.Cmd
-	exited chan error
+	p      *emuproc.Process // the current run; nil before the first
 	url    string
 	logOff int64 // how far waitLog has read the log
 }
 
 // start runs the emulator and waits for its listen line.
 func (e *emulator) start(ctx context.Context) error {
-	logf, err := os.OpenFile(e.log, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
-	if err != nil {
-		return err
-	}
-	if fi, err := logf.Stat(); err == nil {
+	if fi, err := os.Stat(e.log); err == nil {
 		e.logOff = fi.Size()
 	}
-	cmd := exec.Command(e.bin, append([]string{"--addr", "127.0.0.1:0", "--data-dir", e.dataDir,
-		"--buckets", "media", "--access-key-id", accessKeyID, "--access-key-secret", accessKeySecret}, e.args...)...)
-	cmd.Stderr = logf
-	stdout, err := cmd.StdoutPipe()
+	p, err := emuproc.Start(ctx, e.bin, append([]string{"--addr", "127.0.0.1:0", "--data-dir", e.dataDir,
+		"--buckets", "media", "--access-key-id", accessKeyID, "--access-key-secret", accessKeySecret}, e.args...),
+		e.log, 2*time.Minute)
 	if err != nil {
-		logf.Close()
 		return err
 	}
-	if err := cmd.Start(); err != nil {
-		logf.Close()
-		return err
-	}
-	e.cmd, e.exited = cmd, make(chan error, 1)
-	lines := make(chan string, 1)
-	go func() {
-		r := bufio.NewReader(stdout)
-		line, _ := r.ReadString('\n')
-		lines <- line
-		io.Copy(io.Discard, r)
-		e.exited <- cmd.Wait()
-		logf.Close()
-	}()
-	select {
-	case line := <-lines:
-		u, ok := strings.CutPrefix(strings.TrimSpace(line), "ossemu listening on ")
-		if !ok {
-			return fmt.Errorf("the emulator did not start: %q (see %s)", line, e.log)
-		}
-		e.url = u
-		return nil
-	case <-time.After(2 * time.Minute):
-		return errors.New("the emulator did not start within 2 minutes")
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	e.p, e.url = p, p.URL
+	return nil
 }
 
 // kill stops the emulator with SIGKILL, as a crash or the OOM killer does.
-func (e *emulator) kill() {
-	e.cmd.Process.Kill()
-	<-e.exited
-}
+func (e *emulator) kill() { e.p.Kill() }
 
 // terminate stops the emulator with SIGTERM and returns its exit error.
-func (e *emulator) terminate() error {
-	if err := e.cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		return err
-	}
-	select {
-	case err := <-e.exited:
-		e.exited <- err
-		return err
-	case <-time.After(2 * time.Minute):
-		return errors.New("the emulator did not exit within 2 minutes of SIGTERM")
-	}
-}
+func (e *emulator) terminate() error { return e.p.Terminate(2 * time.Minute) }
 
 // stopHard kills the emulator if it still runs (on the way out of a
 // failed run).
 func (e *emulator) stopHard() {
-	if e.cmd != nil && e.cmd.ProcessState == nil {
-		e.cmd.Process.Kill()
+	if e.p != nil {
+		e.p.Kill()
 	}
 }
 
