@@ -30,7 +30,16 @@ fi
 # shellcheck source=scripts/env.sh
 . "$(dirname "$0")/env.sh"
 if ! command -v go >/dev/null 2>&1; then
-  echo "deb http://deb.debian.org/debian bookworm-backports main" | $SUDO tee /etc/apt/sources.list.d/ossemu-backports.list >/dev/null
+  # bookworm-backports from the mirror this machine already uses for
+  # bookworm (a deb822 URIs: field or a one-line deb entry), not the
+  # security archive, which carries no backports.
+  mirror=$( (cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources 2>/dev/null || true) |
+    grep -E '^[[:space:]]*(URIs:|deb[[:space:]])' | grep -v -- '-security' | grep -oE '[a-z]+://[^[:space:]]+' | sed -n 1p || true)
+  if [ -z "$mirror" ]; then
+    echo "install-deps: no Debian mirror in /etc/apt/sources.list*; install Go 1.23 or newer yourself" >&2
+    exit 1
+  fi
+  echo "deb $mirror bookworm-backports main" | $SUDO tee /etc/apt/sources.list.d/ossemu-backports.list >/dev/null
   $SUDO apt-get update -q
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends golang-1.23-go
 fi
